@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text;
+
+namespace GslbDns.Protocol;
+
+/// <summary>
+/// An absolute domain name held in uncompressed wire form with ASCII letters folded to lower case,
+/// so that equality, hashing and dictionary look-ups are plain byte comparisons (RFC 4343).
+/// </summary>
+public sealed class DnsName : IEquatable<DnsName>
+{
+    public const int MaxWireLength = 255;
+    public const int MaxLabelLength = 63;
+
+    public static readonly DnsName Root = new([0], 0);
+
+    private readonly byte[] _wire;
+
+    private DnsName(byte[] wire, int labelCount)
+    {
+        _wire = wire;
+        LabelCount = labelCount;
+    }
+
+    /// <summary>Wire form, lower case, ending in the root label.</summary>
+    public ReadOnlySpan<byte> Wire => _wire;
+
+    public byte[] WireArray => _wire;
+
+    public int LabelCount { get; }
+
+    public bool IsRoot => LabelCount == 0;
+
+    /// <summary>Builds a name from wire bytes (uncompressed, terminated by the root label); folds case.</summary>
+    public static DnsName FromWire(ReadOnlySpan<byte> wire)
+    {
+        if (!TryFromWire(wire, out var name))
+        {
+            throw new ArgumentException("not a valid uncompressed wire-format name", nameof(wire));
+        }
+        return name;
+    }
+
+    public static bool TryFromWire(ReadOnlySpan<byte> wire, out DnsName name)
+    {
+        name = Root;
+        int pos = 0, labels = 0;
+        while (true)
+        {
+            if (pos >= wire.Length) return false;
+            int len = wire[pos];
+            if (len == 0) break;
+            if (len > MaxLabelLength || pos + 1 + len > wire.Length) return false;
+            pos += 1 + len;
+            labels++;
+        }
+        if (pos + 1 > MaxWireLength) return false;
+        var bytes = wire[..(pos + 1)].ToArray();
+        FoldCase(bytes);
+        name = new DnsName(bytes, labels);
+        return true;
+    }
+
+    /// <summary>ASCII lower-casing in place; other bytes are left alone (labels are binary).</summary>
+    public static void FoldCase(Span<byte> bytes)
+    {
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            byte b = bytes[i];
+            if (b >= (byte)'A' && b <= (byte)'Z') bytes[i] = (byte)(b | 0x20);
+        }
+    }
+
+    /// <summary>
+    /// Parses presentation format (RFC 1035 §5.1): labels separated by dots, \X and \DDD escapes.
+    /// A name without a trailing dot is relative to <paramref name="origin"/>; "@" is the origin.
+    /// </summary>
+    public static bool TryParse(string text, DnsName? origin, out DnsName name, out string error)
+    {
+        name = Root;
+        error = "";
+        if (text.Length == 0)
+        {
+            error = "empty name";
+            return false;
+        }
+        if (text == "@")
+        {
+            if (origin is null)
+            {
+                error = "'@' used with no origin";
+                return false;
+            }
+            name = origin;
+            return true;
+        }
+        if (text == ".")
+        {
+            return true;
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxWireLength + 64];
+        int pos = 0, labelStart = 0, labels = 0;
+        bool absolute = false;
+        buffer[0] = 0;
+        int labelLen = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            int value;
+            if (c == '.')
+            {
+                if (labelLen == 0)
+                {
+                    error = $"empty label in name '{text}'";
+                    return false;
+                }
+                buffer[labelStart] = (byte)labelLen;
+                labels++;
+                pos = labelStart + 1 + labelLen;
+                labelStart = pos;
+                labelLen = 0;
+                if (i == text.Length - 1) absolute = true;
+                continue;
+            }
+            if (c == '\\')
+            {
+                if (i + 1 >= text.Length)
+                {
+                    error = $"dangling escape in name '{text}'";
+                    return false;
+                }
+                if (char.IsAsciiDigit(text[i + 1]))
+                {
+                    if (i + 3 >= text.Length || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
+                    {
+                        error = $"bad \\DDD escape in name '{text}'";
+                        return false;
+                    }
+                    value = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+                    if (value > 255)
+                    {
+                        error = $"escape \\{text.Substring(i + 1, 3)} is over 255 in name '{text}'";
+                        return false;
+                    }
+                    i += 3;
+                }
+                else
+                {
+                    value = text[i + 1];
+                    i += 1;
+                    if (value > 127)
+                    {
+                        error = $"non-ASCII character in name '{text}'";
+                        return false;
+                    }
+                }
+            }
+            else
+            {
+                if (c > 127)
+                {
+                    error = $"non-ASCII character in name '{text}' (use punycode or \\DDD escapes)";
+                    return false;
+                }
+                value = c;
+            }
+            labelLen++;
+            if (labelLen > MaxLabelLength)
+            {
+                error = $"label longer than {MaxLabelLength} octets in name '{text}'";
+                return false;
+            }
+            if (labelStart + 1 + labelLen >= buffer.Length)
+            {
+                error = $"name '{text}' is longer than {MaxWireLength} octets";
+                return false;
+            }
+            buffer[labelStart + labelLen] = (byte)value;
+        }
+        if (labelLen > 0)
+        {
+            buffer[labelStart] = (byte)labelLen;
+            labels++;
+            pos = labelStart + 1 + labelLen;
+        }
+        int totalLength = pos + 1 + (absolute ? 0 : (origin is null ? 0 : origin._wire.Length - 1));
+        if (!absolute && origin is null)
+        {
+            error = $"relative name '{text}' with no origin";
+            return false;
+        }
+        if (totalLength > MaxWireLength)
+        {
+            error = $"name '{text}' is longer than {MaxWireLength} octets";
+            return false;
+        }
+        var bytes = new byte[totalLength];
+        buffer[..pos].CopyTo(bytes);
+        if (absolute)
+        {
+            bytes[pos] = 0;
+        }
+        else
+        {
+            origin!._wire.CopyTo(bytes.AsSpan(pos));
+            labels += origin.LabelCount;
+        }
+        FoldCase(bytes);
+        name = new DnsName(bytes, labels);
+        return true;
+    }
+
+    public static DnsName Parse(string text, DnsName? origin = null)
+    {
+        if (!TryParse(text, origin, out var name, out var error)) throw new FormatException(error);
+        return name;
+    }
+
+    /// <summary>The name with its first label removed; the root's parent is the root.</summary>
+    public DnsName Parent()
+    {
+        if (IsRoot) return this;
+        int skip = _wire[0] + 1;
+        return new DnsName(_wire[skip..], LabelCount - 1);
+    }
+
+    /// <summary>This name with its leftmost <paramref name="count"/> labels removed.</summary>
+    public DnsName Ancestor(int count)
+    {
+        var name = this;
+        for (int i = 0; i < count; i++) name = name.Parent();
+        return name;
+    }
+
+    /// <summary>A name one label longer than this one.</summary>
+    public DnsName Child(ReadOnlySpan<byte> label)
+    {
+        if (label.Length is 0 or > MaxLabelLength) throw new ArgumentException("bad label length", nameof(label));
+        var bytes = new byte[1 + label.Length + _wire.Length];
+        bytes[0] = (byte)label.Length;
+        label.CopyTo(bytes.AsSpan(1));
+        _wire.CopyTo(bytes.AsSpan(1 + label.Length));
+        if (bytes.Length > MaxWireLength) throw new ArgumentException("name too long", nameof(label));
+        FoldCase(bytes);
+        return new DnsName(bytes, LabelCount + 1);
+    }
+
+    /// <summary>The first label's bytes.</summary>
+    public ReadOnlySpan<byte> FirstLabel => IsRoot ? default : _wire.AsSpan(1, _wire[0]);
+
+    public bool IsWildcard => LabelCount > 0 && _wire[0] == 1 && _wire[1] == (byte)'*';
+
+    /// <summary>True when this name equals <paramref name="other"/> or lies below it.</summary>
+    public bool IsAtOrBelow(DnsName other)
+    {
+        if (other.LabelCount > LabelCount) return false;
+        return Ancestor(LabelCount - other.LabelCount).Equals(other);
+    }
+
+    public bool Equals(DnsName? other) => other is not null && _wire.AsSpan().SequenceEqual(other._wire);
+
+    public override bool Equals(object? obj) => obj is DnsName other && Equals(other);
+
+    public override int GetHashCode() => WireComparer.Hash(_wire);
+
+    public static bool operator ==(DnsName? a, DnsName? b) => a is null ? b is null : a.Equals(b);
+
+    public static bool operator !=(DnsName? a, DnsName? b) => !(a == b);
+
+    /// <summary>Presentation form with a trailing dot, escaping as RFC 4343 §2.1 describes.</summary>
+    public override string ToString() => WireToText(_wire);
+
+    /// <summary>Presentation form of an uncompressed wire name (case kept as given).</summary>
+    public static string WireToText(ReadOnlySpan<byte> wire)
+    {
+        if (wire.Length == 0 || wire[0] == 0) return ".";
+        var sb = new StringBuilder(wire.Length + 4);
+        int pos = 0;
+        while (pos < wire.Length && wire[pos] != 0)
+        {
+            int len = wire[pos];
+            for (int i = 1; i <= len && pos + i < wire.Length; i++)
+            {
+                byte b = wire[pos + i];
+                if (b is (byte)'.' or (byte)'\\' or (byte)'"' or (byte)'(' or (byte)')' or (byte)';' or (byte)'@' or (byte)'$')
+                {
+                    sb.Append('\\').Append((char)b);
+                }
+                else if (b <= 0x20 || b >= 0x7f)
+                {
+                    sb.Append('\\').Append(b.ToString("D3", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    sb.Append((char)b);
+                }
+            }
+            sb.Append('.');
+            pos += len + 1;
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,13 @@
+namespace GslbDns.Protocol;
+
+/// <summary>RCODE values; values above 15 live partly in the OPT record (RFC 6891 §6.1.3).</summary>
+public enum ResponseCode : ushort
+{
+    NoError = 0,
+    FormErr = 1,
+    ServFail = 2,
+    NXDomain = 3,
+    NotImp = 4,
+    Refused = 5,
+    BadVers = 16,
+}
