@@ -1,0 +1,87 @@
+using GslbDns.Encoding;
+using GslbDns.Protocol;
+using GslbDns.Zones;
+
+namespace GslbDns.Answering;
+
+/// <summary>
+/// Fills the answer, authority and additional sections from a <see cref="LookupResult"/>.
+/// RRsets are written whole or not at all; when a required one does not fit, TC is set
+/// (RFC 2181 §9) and the client retries over TCP.
+/// </summary>
+public static class ResponseBuilder
+{
+    public const ushort ClassIN = 1;
+
+    /// <summary>Returns the RCODE; sets <paramref name="authoritative"/> and <paramref name="truncated"/>.</summary>
+    public static ResponseCode Write(ref MessageWriter writer, ref LookupResult result, out bool authoritative, out bool truncated)
+    {
+        truncated = false;
+        authoritative = result.Kind != LookupKind.Referral;
+        var rcode = result.Kind == LookupKind.NameError ? ResponseCode.NXDomain : ResponseCode.NoError;
+
+        for (int i = 0; i < result.Count; i++)
+        {
+            if (!WriteSet(ref writer, Section.Answer, result.Owners[i], result.Sets[i]))
+            {
+                truncated = true;
+                return rcode;
+            }
+        }
+
+        switch (result.Kind)
+        {
+            case LookupKind.NoData:
+            case LookupKind.NameError:
+                if (!WriteSet(ref writer, Section.Authority, result.Zone.Origin, result.Zone.NegativeSoa))
+                {
+                    truncated = true;
+                    return rcode;
+                }
+                break;
+            case LookupKind.Referral:
+            case LookupKind.Answer when result.Delegation is not null:
+                var cut = result.Delegation!;
+                if (!WriteSet(ref writer, Section.Authority, cut.Name, cut.Find(RecordType.NS)!))
+                {
+                    truncated = true;
+                    return rcode;
+                }
+                // RFC 9471 §3: glue for in-domain name servers must fit, or the reply is truncated.
+                foreach (var glue in cut.Find(RecordType.NS)!.Additional)
+                {
+                    if (!WriteSet(ref writer, Section.Additional, glue.Owner, glue.Set))
+                    {
+                        truncated = glue.Owner.IsAtOrBelow(cut.Name);
+                        if (truncated) return rcode;
+                    }
+                }
+                return rcode;
+        }
+
+        // Additional-section processing (RFC 1034 §4.3.2 step 6): optional, so whatever fits.
+        for (int i = 0; i < result.Count; i++)
+        {
+            foreach (var extra in result.Sets[i].Additional)
+            {
+                if (!WriteSet(ref writer, Section.Additional, extra.Owner, extra.Set)) return rcode;
+            }
+        }
+        return rcode;
+    }
+
+    private static bool WriteSet(ref MessageWriter writer, Section section, DnsName? owner, RRSet set)
+    {
+        var mark = writer.Save();
+        var ownerWire = owner is null ? default : owner.Wire;
+        foreach (var record in set.Records)
+        {
+            if (!writer.WriteRecord(section, ownerWire, set.Type, ClassIN, set.Ttl, record.Bytes, record.Names))
+            {
+                writer.Restore(mark);
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,80 @@
+namespace GslbDns.Configuration;
+
+/// <summary>
+/// Maps the server's command-line options onto configuration keys. Done by hand because the
+/// generic host's parser keeps only the last of repeated options, and --listen repeats.
+/// </summary>
+public static class CommandLine
+{
+    public const string Usage = """
+        Usage:
+          gslbdns [options]                 serve the zones folder over UDP and TCP
+          gslbdns check [DIR]               validate a zones folder (default: zones); exit 1 on errors
+          gslbdns geoip build SRC OUT.mmdb  write a MaxMind DB file from a JSON or CSV source
+          gslbdns --help                    this text
+
+        Options (also GSLBDNS_Server__<Name> environment variables or appsettings.json "Server"):
+          --zones DIR               zone files, one zone per *.zone file (default: zones)
+          --listen ADDR:PORT        address to serve on, UDP and TCP; repeatable; IPv6 as [::1]:5353
+                                    (default: 127.0.0.1:5353 and [::1]:5353)
+          --max-udp-payload N       largest UDP reply in bytes, 512-65535 (default: 1232)
+          --udp-threads N           UDP sockets and threads per address (default: 1)
+          --tcp-idle-timeout SECS   close idle TCP connections after SECS (default: 10)
+          --tcp-max-connections N   concurrent TCP connections (default: 256)
+          --no-watch                do not watch the zones folder (SIGHUP still reloads)
+          --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
+        """;
+
+    /// <summary>Converts options to configuration pairs; returns an error message for anything unknown.</summary>
+    public static bool TryParse(IReadOnlyList<string> args, out Dictionary<string, string?> settings, out string? error)
+    {
+        settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        error = null;
+        int listenCount = 0;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string name = arg;
+            string? inlineValue = null;
+            int eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                name = arg[..eq];
+                inlineValue = arg[(eq + 1)..];
+            }
+            if (name == "--no-watch")
+            {
+                settings["Server:WatchZones"] = "false";
+                continue;
+            }
+            string? key = name switch
+            {
+                "--zones" => "Server:Zones",
+                "--listen" => $"Server:Listen:{listenCount++}",
+                "--max-udp-payload" => "Server:MaxUdpPayload",
+                "--udp-threads" => "Server:UdpThreads",
+                "--tcp-idle-timeout" => "Server:TcpIdleTimeoutSeconds",
+                "--tcp-max-connections" => "Server:TcpMaxConnections",
+                "--log-level" => "Logging:LogLevel:Default",
+                _ => null,
+            };
+            if (key is null)
+            {
+                error = $"unknown option '{arg}' (see --help)";
+                return false;
+            }
+            string? value = inlineValue;
+            if (value is null)
+            {
+                if (i + 1 >= args.Count)
+                {
+                    error = $"option '{name}' needs a value";
+                    return false;
+                }
+                value = args[++i];
+            }
+            settings[key] = value;
+        }
+        return true;
+    }
+}

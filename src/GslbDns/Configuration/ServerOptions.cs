@@ -1,0 +1,30 @@
+namespace GslbDns.Configuration;
+
+/// <summary>The "Server" configuration section (command line, GSLBDNS_ environment variables, appsettings.json).</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Server";
+
+    public static readonly string[] DefaultListen = ["127.0.0.1:5353", "[::1]:5353"];
+
+    /// <summary>Folder of zone files, one zone per *.zone file.</summary>
+    public string Zones { get; set; } = "zones";
+
+    /// <summary>Addresses to serve on, each over UDP and TCP; empty means <see cref="DefaultListen"/>.</summary>
+    public List<string> Listen { get; set; } = [];
+
+    /// <summary>Largest UDP reply, whatever the client's EDNS buffer size (RFC 6891 §6.2.5).</summary>
+    public int MaxUdpPayload { get; set; } = 1232;
+
+    /// <summary>UDP sockets (SO_REUSEPORT) and receive threads per listen address.</summary>
+    public int UdpThreads { get; set; } = 1;
+
+    /// <summary>Seconds a TCP connection may stay idle (RFC 7766 §6.2.3).</summary>
+    public double TcpIdleTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Concurrent TCP connections across all addresses.</summary>
+    public int TcpMaxConnections { get; set; } = 256;
+
+    /// <summary>Watch the zones folder and reload on change (SIGHUP always reloads).</summary>
+    public bool WatchZones { get; set; } = true;
+}

@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+using GslbDns.Observability;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GslbDns.Configuration;
+
+/// <summary>
+/// Loads the zones before the listeners start, then reloads on SIGHUP and on changes in the zones
+/// folder. Bursts of file events (an editor's save, a git checkout) are folded into one reload.
+/// </summary>
+public sealed class ZoneReloadService : IHostedService, IDisposable
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
+
+    private readonly ZoneCatalogLoader _loader;
+    private readonly ServerOptions _options;
+    private readonly ILogger<ZoneReloadService> _logger;
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private FileSystemWatcher? _watcher;
+    private PosixSignalRegistration? _sighup;
+    private Task? _loop;
+
+    public ZoneReloadService(ZoneCatalogLoader loader, ServerOptions options, ILogger<ZoneReloadService> logger)
+    {
+        _loader = loader;
+        _options = options;
+        _logger = logger;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loader.LoadInitial();
+        if (_options.WatchZones)
+        {
+            _watcher = new FileSystemWatcher(_loader.Folder)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            _watcher.Changed += (_, _) => Request();
+            _watcher.Created += (_, _) => Request();
+            _watcher.Deleted += (_, _) => Request();
+            _watcher.Renamed += (_, _) => Request();
+            _watcher.Error += (_, e) =>
+            {
+                Log.WatcherError(_logger, e.GetException());
+                Request();
+            };
+            _watcher.EnableRaisingEvents = true;
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                Log.Reloading(_logger, "SIGHUP");
+                Request();
+            });
+        }
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Asks for a reload; many requests in a short time give one reload.</summary>
+    public void Request() => _signal.Release();
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(stopping).ConfigureAwait(false);
+                await Task.Delay(Debounce, stopping).ConfigureAwait(false);
+                while (_signal.CurrentCount > 0) await _signal.WaitAsync(stopping).ConfigureAwait(false);
+                _loader.Load();
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A reload must never take the server down; the old zones keep serving.
+                Log.WatcherError(_logger, ex);
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        if (_watcher is not null) _watcher.EnableRaisingEvents = false;
+        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _sighup?.Dispose();
+        _stopping.Dispose();
+        _signal.Dispose();
+    }
+}

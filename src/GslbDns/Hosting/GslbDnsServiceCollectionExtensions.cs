@@ -1,0 +1,41 @@
+using GslbDns.Configuration;
+using GslbDns.Listening;
+using GslbDns.Pipeline;
+using GslbDns.Zones;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GslbDns.Hosting;
+
+/// <summary>All service wiring of the server in one place.</summary>
+public static class GslbDnsServiceCollectionExtensions
+{
+    public static IServiceCollection AddGslbDns(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new ServerOptions();
+        configuration.GetSection(ServerOptions.Section).Bind(options);
+        var problems = ServerOptionsValidator.Validate(options);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", problems));
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<ZoneStore>();
+        services.AddSingleton(sp => new ZoneCatalogLoader(
+            sp.GetRequiredService<ZoneStore>(), options.Zones, sp.GetRequiredService<ILogger<ZoneCatalogLoader>>()));
+        services.AddSingleton(new QueryPipelineOptions { MaxUdpPayload = options.MaxUdpPayload });
+        services.AddSingleton<QueryPipeline>();
+        services.AddSingleton<IQueryHandler>(sp => sp.GetRequiredService<QueryPipeline>());
+
+        // Start order matters: zones are loaded before any socket answers.
+        services.AddSingleton<ZoneReloadService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ZoneReloadService>());
+        services.AddSingleton(ServerOptionsValidator.ToListenerOptions(options));
+        services.AddSingleton<DnsServerListeners>();
+        services.AddHostedService(sp => sp.GetRequiredService<DnsServerListeners>());
+        return services;
+    }
+}

@@ -1,0 +1,143 @@
+using GslbDns.Answering;
+using GslbDns.Encoding;
+using GslbDns.Observability;
+using GslbDns.Parsing;
+using GslbDns.Protocol;
+using GslbDns.Zones;
+using Microsoft.Extensions.Logging;
+
+namespace GslbDns.Pipeline;
+
+/// <summary>
+/// The whole query path on one screen: parse → zone → look up → (steer) → build → encode.
+/// This is the one guarded entry: malformed input becomes FORMERR or a drop, and an unexpected
+/// exception becomes SERVFAIL plus a log line, never a dead listener.
+/// </summary>
+public sealed class QueryPipeline : IQueryHandler
+{
+    private const ushort FlagQR = 0x8000;
+    private const ushort FlagAA = 0x0400;
+    private const ushort FlagTC = 0x0200;
+    private const ushort FlagRD = 0x0100;
+    private const ushort FlagCD = 0x0010;
+    private const int OptLength = 11;
+    private const int MaxEcsOptionLength = 4 + 4 + 16;
+
+    private readonly ZoneStore _zones;
+    private readonly QueryPipelineOptions _options;
+    private readonly ILogger<QueryPipeline> _logger;
+
+    public QueryPipeline(ZoneStore zones, QueryPipelineOptions options, ILogger<QueryPipeline> logger)
+    {
+        _zones = zones;
+        _options = options;
+        _logger = logger;
+    }
+
+    public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context)
+    {
+        var query = new DnsQuery();
+        try
+        {
+            var outcome = QueryParser.Parse(message, ref query);
+            return outcome switch
+            {
+                ParseOutcome.Query => Answer(message, response, ref query, context),
+                ParseOutcome.Drop => 0,
+                ParseOutcome.FormatError => Error(message, response, ref query, context, ResponseCode.FormErr),
+                ParseOutcome.NotImplemented => Error(message, response, ref query, context, ResponseCode.NotImp),
+                _ => Error(message, response, ref query, context, ResponseCode.BadVers),
+            };
+        }
+        catch (Exception ex)
+        {
+            Log.QueryFailed(_logger, ex);
+            try
+            {
+                return Error(message, response, ref query, context, ResponseCode.ServFail);
+            }
+            catch (Exception)
+            {
+                return 0;
+            }
+        }
+    }
+
+    private int Answer(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context)
+    {
+        var writer = Begin(message, response, ref query, context);
+        ResponseCode rcode;
+        bool authoritative = false, truncated = false;
+
+        var zone = query.QClass is ClassIN or ClassAny ? _zones.Current.FindZone(query.QName) : null;
+        if (zone is null || query.QType is RecordType.AXFR or RecordType.IXFR)
+        {
+            // Not ours (RFC 1035 leaves it open; REFUSED is what authoritative-only servers send),
+            // and zone transfers are not offered.
+            rcode = ResponseCode.Refused;
+        }
+        else if (query.QType is RecordType.OPT or RecordType.MAILA or RecordType.MAILB)
+        {
+            rcode = query.QType == RecordType.OPT ? ResponseCode.FormErr : ResponseCode.NotImp;
+        }
+        else
+        {
+            var result = new LookupResult();
+            bool minimalAny = context.Transport == Transport.Udp;
+            ZoneLookup.Lookup(zone, query.QName, query.QType, minimalAny, ref result);
+            rcode = ResponseBuilder.Write(ref writer, ref result, out authoritative, out truncated);
+        }
+        return End(ref writer, ref query, rcode, authoritative, truncated);
+    }
+
+    private const ushort ClassIN = 1;
+    private const ushort ClassAny = 255;
+
+    private int Error(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, ResponseCode rcode)
+    {
+        if (message.Length < QueryParser.HeaderLength) return 0;
+        var writer = Begin(message, response, ref query, context);
+        return End(ref writer, ref query, rcode, false, false);
+    }
+
+    /// <summary>Header, question echo and room for the OPT record.</summary>
+    private MessageWriter Begin(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context)
+    {
+        int limit = context.Transport == Transport.Tcp
+            ? ushort.MaxValue
+            : query.HasEdns ? Math.Clamp((int)query.UdpPayloadSize, 512, Math.Max(512, _options.MaxUdpPayload)) : 512;
+        var writer = new MessageWriter(response, limit);
+        ushort id = message.Length >= 2 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(message) : (ushort)0;
+        ushort flags = (ushort)(FlagQR | (query.Opcode << 11));
+        if (query.RecursionDesired) flags |= FlagRD;
+        if (query.CheckingDisabled) flags |= FlagCD;
+        writer.WriteHeader(id, flags);
+        if (query.HasEdns)
+        {
+            writer.Reserve(OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0));
+        }
+        if (query.QuestionEnd > 0)
+        {
+            // RFC 1035 §4.1.2: the question is echoed; TC replies keep it too.
+            writer.WriteQuestion(message[QueryParser.HeaderLength..query.QuestionEnd], query.QNameLength);
+        }
+        return writer;
+    }
+
+    private int End(ref MessageWriter writer, ref DnsQuery query, ResponseCode rcode, bool authoritative, bool truncated)
+    {
+        ushort flags = writer.Flags;
+        if (authoritative) flags |= FlagAA;
+        if (truncated) flags |= FlagTC;
+        flags |= (ushort)((ushort)rcode & 0x0f);
+        writer.SetFlags(flags);
+        if (query.HasEdns)
+        {
+            writer.Release(OptLength + MaxEcsOptionLength);
+            Span<byte> options = stackalloc byte[MaxEcsOptionLength];
+            int optionsLength = query.ClientSubnet.Present ? ClientSubnetWriter.Write(options, query.ClientSubnet, scopePrefix: 0) : 0;
+            writer.WriteOpt((ushort)Math.Max(512, _options.MaxUdpPayload), (byte)((ushort)rcode >> 4), query.DnssecOk, options[..optionsLength]);
+        }
+        return writer.Finish();
+    }
+}

@@ -1,0 +1,119 @@
+using GslbDns.Protocol;
+
+namespace GslbDns.Zones;
+
+/// <summary>
+/// The RFC 1034 §4.3.2 algorithm over one compiled zone, with RFC 4592 wildcards and
+/// RFC 6604 CNAME-chain rcodes. Allocates nothing.
+/// </summary>
+public static class ZoneLookup
+{
+    public static void Lookup(CompiledZone zone, ReadOnlySpan<byte> qname, RecordType qtype, bool minimalAny, ref LookupResult result)
+    {
+        result.Zone = zone;
+        result.Count = 0;
+        result.Delegation = null;
+        result.Minimal = false;
+
+        DnsName? owner = null; // null = the query name itself
+        ReadOnlySpan<byte> name = qname;
+        for (int hop = 0; ; hop++)
+        {
+            var node = FindClosest(zone, name, out bool exact);
+            if (node.Delegation is not null && !(exact && node.Delegation == node && qtype == RecordType.DS))
+            {
+                // At or below a cut: the parent side is not authoritative (RFC 1034 §4.3.2 step 3b).
+                // A DS query at the cut itself is answered here: DS lives in the parent (RFC 4035 §3.1.4.1).
+                result.Delegation = node.Delegation;
+                result.Kind = result.Count == 0 ? LookupKind.Referral : LookupKind.Answer;
+                return;
+            }
+            if (!exact)
+            {
+                if (node.Wildcard is null)
+                {
+                    result.Kind = LookupKind.NameError;
+                    return;
+                }
+                // RFC 4592 §3.3.1: synthesize from "*.<closest encloser>" with the query name as owner.
+                node = node.Wildcard;
+            }
+
+            if (qtype == RecordType.ANY)
+            {
+                AddAny(node, owner, minimalAny, ref result);
+                return;
+            }
+            var set = node.Find(qtype);
+            if (set is not null)
+            {
+                result.Add(owner, set);
+                result.Kind = LookupKind.Answer;
+                return;
+            }
+            var cname = node.Cname;
+            if (cname is null)
+            {
+                result.Kind = LookupKind.NoData;
+                return;
+            }
+            result.Add(owner, cname);
+            var target = node.CnameTarget!;
+            // Chase only inside this zone, and stop at loops or an over-long chain.
+            if (!target.IsAtOrBelow(zone.Origin) || result.Count >= LookupResult.MaxChain
+                || target.Wire.SequenceEqual(qname) || InChain(ref result, target))
+            {
+                result.Kind = LookupKind.Answer;
+                return;
+            }
+            owner = target;
+            name = target.Wire;
+        }
+    }
+
+    private static bool InChain(ref LookupResult result, DnsName target)
+    {
+        for (int i = 0; i < result.Count; i++)
+        {
+            var owner = result.Owners[i];
+            if (owner is not null && owner.Equals(target)) return true;
+        }
+        return false;
+    }
+
+    private static void AddAny(ZoneNode node, DnsName? owner, bool minimal, ref LookupResult result)
+    {
+        if (node.Sets.Length == 0)
+        {
+            result.Kind = LookupKind.NoData;
+            return;
+        }
+        result.Kind = LookupKind.Answer;
+        if (minimal)
+        {
+            result.Minimal = true;
+            result.Add(owner, node.Sets[0]);
+            return;
+        }
+        foreach (var set in node.Sets)
+        {
+            if (result.Count >= LookupResult.MaxChain) break;
+            result.Add(owner, set);
+        }
+    }
+
+    /// <summary>The node for the name, or else its closest existing ancestor (the closest encloser).</summary>
+    public static ZoneNode FindClosest(CompiledZone zone, ReadOnlySpan<byte> name, out bool exact)
+    {
+        exact = true;
+        int pos = 0;
+        while (true)
+        {
+            var node = zone.Find(name[pos..]);
+            if (node is not null) return node;
+            exact = false;
+            if (name[pos] == 0) return zone.Apex;
+            pos += name[pos] + 1;
+        }
+    }
+}

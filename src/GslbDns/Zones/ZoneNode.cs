@@ -1,0 +1,43 @@
+using GslbDns.Protocol;
+
+namespace GslbDns.Zones;
+
+/// <summary>
+/// One owner name of a compiled zone, including empty non-terminals (nodes with no RRsets), so that
+/// "does this name exist" is one dictionary probe (RFC 4592 §2.2.2).
+/// </summary>
+public sealed class ZoneNode
+{
+    public ZoneNode(DnsName name)
+    {
+        Name = name;
+    }
+
+    public DnsName Name { get; }
+
+    /// <summary>RRsets sorted by type.</summary>
+    public RRSet[] Sets { get; internal set; } = [];
+
+    /// <summary>The topmost delegation point at or above this node (never the apex), or null where the zone is authoritative.</summary>
+    public ZoneNode? Delegation { get; internal set; }
+
+    /// <summary>The "*" child of this node, the source of synthesis for names that do not exist below it.</summary>
+    public ZoneNode? Wildcard { get; internal set; }
+
+    /// <summary>For a CNAME node, its target, parsed once.</summary>
+    public DnsName? CnameTarget { get; internal set; }
+
+    public bool IsEmptyNonTerminal => Sets.Length == 0;
+
+    public RRSet? Find(RecordType type)
+    {
+        var sets = Sets;
+        for (int i = 0; i < sets.Length; i++)
+        {
+            if (sets[i].Type == type) return sets[i];
+        }
+        return null;
+    }
+
+    public RRSet? Cname => CnameTarget is null ? null : Find(RecordType.CNAME);
+}

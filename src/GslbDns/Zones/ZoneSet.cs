@@ -1,0 +1,41 @@
+using GslbDns.Protocol;
+
+namespace GslbDns.Zones;
+
+/// <summary>
+/// All zones served at one moment. Immutable: a reload builds a new set and swaps one reference,
+/// so a query sees either the old zones or the new ones, never a mix.
+/// </summary>
+public sealed class ZoneSet
+{
+    public static readonly ZoneSet Empty = new([]);
+
+    private readonly Dictionary<DnsName, CompiledZone> _zones;
+    private readonly Dictionary<DnsName, CompiledZone>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+
+    public ZoneSet(IEnumerable<CompiledZone> zones)
+    {
+        _zones = new Dictionary<DnsName, CompiledZone>(WireComparer.Instance);
+        foreach (var zone in zones) _zones[zone.Origin] = zone;
+        _lookup = _zones.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    public int Count => _zones.Count;
+
+    public IEnumerable<CompiledZone> Zones => _zones.Values;
+
+    /// <summary>The zone with the longest origin at or above <paramref name="name"/>, or null.</summary>
+    public CompiledZone? FindZone(ReadOnlySpan<byte> name)
+    {
+        if (_zones.Count == 0) return null;
+        int pos = 0;
+        while (true)
+        {
+            if (_lookup.TryGetValue(name[pos..], out var zone)) return zone;
+            if (name[pos] == 0) return null;
+            pos += name[pos] + 1;
+        }
+    }
+
+    public CompiledZone? FindZone(DnsName origin) => _zones.GetValueOrDefault(origin);
+}

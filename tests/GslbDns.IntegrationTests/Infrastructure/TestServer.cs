@@ -1,0 +1,103 @@
+using System.Net;
+using GslbDns.Hosting;
+using GslbDns.Listening;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GslbDns.IntegrationTests.Infrastructure;
+
+/// <summary>The real host, serving zone files from a temporary folder on a free loopback port.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestServer(IHost host, string zonesFolder)
+    {
+        _host = host;
+        ZonesFolder = zonesFolder;
+        var bound = host.Services.GetRequiredService<DnsServerListeners>().BoundEndpoints;
+        Endpoint = bound.First(e => e.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        IPv6Endpoint = bound.FirstOrDefault(e => e.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
+        Client = new WireClient(Endpoint);
+    }
+
+    public string ZonesFolder { get; }
+
+    public IPEndPoint Endpoint { get; }
+
+    public IPEndPoint? IPv6Endpoint { get; }
+
+    public WireClient Client { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Starts a server on the given zone files (name → content).</summary>
+    public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string> files,
+        IReadOnlyDictionary<string, string?>? settings = null, bool ipv6 = false)
+    {
+        var folder = TempFolder.Create();
+        foreach (var (name, content) in files)
+        {
+            var path = Path.Combine(folder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, content);
+        }
+        var all = new Dictionary<string, string?>
+        {
+            ["Server:Zones"] = folder,
+            ["Server:Listen:0"] = "127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (ipv6 && Socket.OSSupportsIPv6) all["Server:Listen:1"] = "[::1]:0";
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
+        var host = ServerHost.Build(all);
+        await host.StartAsync();
+        return new TestServer(host, folder);
+    }
+
+    public static Task<TestServer> StartAsync(string zoneFile, string zoneText, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartAsync(new Dictionary<string, string> { [zoneFile] = zoneText }, settings);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        try
+        {
+            Directory.Delete(ZonesFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+internal static class Socket
+{
+    public static bool OSSupportsIPv6 => System.Net.Sockets.Socket.OSSupportsIPv6 && HasIPv6Loopback();
+
+    private static bool HasIPv6Loopback()
+    {
+        try
+        {
+            using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6,
+                System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            s.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+public static class TempFolder
+{
+    public static string Create()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "gslbdns-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

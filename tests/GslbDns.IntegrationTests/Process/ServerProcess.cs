@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace GslbDns.IntegrationTests.Process;
+
+/// <summary>Runs the built gslbdns executable as an operator would, capturing its output and exit code.</summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ServerProcess(System.Diagnostics.Process process)
+    {
+        _process = process;
+    }
+
+    public static string EntryAssembly => Path.Combine(AppContext.BaseDirectory, "gslbdns.dll");
+
+    public static ServerProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(EntryAssembly);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var process = System.Diagnostics.Process.Start(info)!;
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._stdout) server._stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._stderr) server._stderr.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    public int Id => _process.Id;
+
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // flushes the redirected streams
+        return _process.ExitCode;
+    }
+
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < until)
+        {
+            if (Stdout.Contains(text, StringComparison.Ordinal)) return;
+            if (_process.HasExited) break;
+            await Task.Delay(25);
+        }
+        Assert.Fail($"'{text}' did not appear. stdout:\n{Stdout}\nstderr:\n{Stderr}");
+    }
+
+    public void Signal(string name)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
