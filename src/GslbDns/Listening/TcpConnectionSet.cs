@@ -1,0 +1,133 @@
+namespace GslbDns.Listening;
+
+/// <summary>
+/// The open TCP connections of all endpoints: enforces the connection limit, cuts connections whose
+/// deadline passed (one shared timer instead of a timer per connection) and closes them all on shutdown.
+/// </summary>
+internal sealed class TcpConnectionSet : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly HashSet<TcpConnection> _open = [];
+    private readonly List<TcpConnection> _expired = [];
+    private readonly int _limit;
+    private readonly Timer _sweep;
+    private bool _closed;
+
+    public TcpConnectionSet(int limit, TimeSpan idleTimeout)
+    {
+        _limit = limit;
+        // Deadlines are enforced to within a quarter of the timeout (at most 1 s late).
+        var period = TimeSpan.FromTicks(Math.Clamp(idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        _sweep = new Timer(_ => CutExpired(), null, period, period);
+    }
+
+    public int Limit => _limit;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open.Count;
+            }
+        }
+    }
+
+    /// <summary>Registers and starts <paramref name="connection"/>, or returns false at the limit or after shutdown began.</summary>
+    public bool TryStart(TcpConnection connection)
+    {
+        lock (_gate)
+        {
+            if (_closed || _open.Count >= _limit)
+            {
+                return false;
+            }
+            _open.Add(connection);
+            // Started under the lock so a concurrent shutdown sees its completion task.
+            connection.Start();
+            return true;
+        }
+    }
+
+    public void Remove(TcpConnection connection)
+    {
+        lock (_gate)
+        {
+            _open.Remove(connection);
+        }
+    }
+
+    /// <summary>
+    /// Asks every connection to finish the reply in progress and close; cuts those still open after
+    /// <paramref name="grace"/> or when <paramref name="cancellationToken"/> fires. Returns how many were cut.
+    /// </summary>
+    public async Task<int> CloseAllAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        TcpConnection[] connections;
+        lock (_gate)
+        {
+            _closed = true;
+            connections = [.. _open];
+        }
+        foreach (var connection in connections)
+        {
+            connection.RequestClose();
+        }
+        var all = Task.WhenAll(connections.Select(c => c.Completion));
+        try
+        {
+            await all.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            var cut = 0;
+            foreach (var connection in connections)
+            {
+                if (!connection.Completion.IsCompleted)
+                {
+                    connection.Abort();
+                    cut++;
+                }
+            }
+            // Closing the socket fails any pending read or write, so this finishes promptly.
+            await all.ConfigureAwait(false);
+            return cut;
+        }
+    }
+
+    public void Dispose() => _sweep.Dispose();
+
+    private void CutExpired()
+    {
+        // A slow tick may overlap the next one; the later tick simply skips.
+        if (!Monitor.TryEnter(_expired))
+        {
+            return;
+        }
+        try
+        {
+            var now = Environment.TickCount64;
+            lock (_gate)
+            {
+                foreach (var connection in _open)
+                {
+                    if (connection.Deadline <= now)
+                    {
+                        _expired.Add(connection);
+                    }
+                }
+            }
+            foreach (var connection in _expired)
+            {
+                connection.Abort();
+            }
+            _expired.Clear();
+        }
+        finally
+        {
+            Monitor.Exit(_expired);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using GslbDns.Listening;
+using GslbDns.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GslbDns.IntegrationTests.Listening;
+
+public sealed class AllocationTests
+{
+    [Fact]
+    public async Task Udp_ServingAQueryAllocatesNothingOnTheReceiveThread()
+    {
+        const int warmUp = 300;
+        const int measured = 300;
+        var handler = new AllocationProbe(warmUp + measured);
+        var listeners = new DnsServerListeners(new ListenerOptions { Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)] },
+            handler, NullLogger<DnsServerListeners>.Instance);
+        await listeners.StartAsync(CancellationToken.None);
+        try
+        {
+            using var client = new UdpClientSocket(listeners.BoundEndpoints[0]);
+            for (var i = 0; i < warmUp + measured; i++)
+            {
+                client.Send(Messages.Query((ushort)i));
+                await client.ReceiveAsync();
+            }
+        }
+        finally
+        {
+            await listeners.DisposeAsync();
+        }
+
+        // The handler runs on the receive thread, so the thread's allocation counter between two
+        // queries covers one full receive, handle and send.
+        Assert.Equal(0, handler.AllocatedAt[^1] - handler.AllocatedAt[warmUp]);
+    }
+
+    private sealed class AllocationProbe(int queries) : IQueryHandler
+    {
+        private int _count;
+
+        public long[] AllocatedAt { get; } = new long[queries];
+
+        public int Handle(ReadOnlySpan<byte> query, Span<byte> response, in RequestContext context)
+        {
+            AllocatedAt[_count++] = GC.GetAllocatedBytesForCurrentThread();
+            query.CopyTo(response);
+            return query.Length;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace GslbDns.IntegrationTests.Listening;
+
+/// <summary>A raw TCP client socket whose reads give up after a deadline instead of hanging a test.</summary>
+internal sealed class TcpClientConnection : IDisposable
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    private readonly Socket _socket;
+
+    private TcpClientConnection(Socket socket) => _socket = socket;
+
+    public static async Task<TcpClientConnection> ConnectAsync(IPEndPoint endpoint)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(endpoint);
+        return new TcpClientConnection(socket);
+    }
+
+    public async Task SendAsync(byte[] bytes)
+    {
+        var sent = 0;
+        while (sent < bytes.Length)
+        {
+            sent += await _socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None);
+        }
+    }
+
+    /// <summary>Reads one length-prefixed message; fails the test if the connection closes first or the deadline passes.</summary>
+    public async Task<byte[]> ReceiveMessageAsync()
+    {
+        var prefix = await ReceiveExactlyAsync(2);
+        return await ReceiveExactlyAsync((prefix[0] << 8) | prefix[1]);
+    }
+
+    /// <summary>True when the server closes the connection (end of stream or reset) before the deadline.</summary>
+    public async Task<bool> WaitForCloseAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        var buffer = new byte[512];
+        try
+        {
+            while (true)
+            {
+                if (await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) == 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private async Task<byte[]> ReceiveExactlyAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        var buffer = new byte[count];
+        var received = 0;
+        while (received < count)
+        {
+            var n = await _socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, timeout.Token);
+            if (n == 0)
+            {
+                throw new InvalidOperationException($"connection closed after {received} of {count} bytes");
+            }
+            received += n;
+        }
+        return buffer;
+    }
+}
