@@ -33,9 +33,7 @@ public static class GslbDnsServiceCollectionExtensions
         // Start order matters: zones are loaded before any socket answers.
         services.AddSingleton<ZoneReloadService>();
         services.AddHostedService(sp => sp.GetRequiredService<ZoneReloadService>());
-        services.AddSingleton(ServerOptionsValidator.ToListenerOptions(options));
-        services.AddSingleton<DnsServerListeners>();
-        services.AddHostedService(sp => sp.GetRequiredService<DnsServerListeners>());
+        services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;
     }
 }
