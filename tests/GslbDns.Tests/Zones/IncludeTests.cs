@@ -66,4 +66,27 @@ public class IncludeTests
         Assert.Equal(["before.x.test.", "h.x.test.", "db.h.x.test.", "db.h.x.test.", "before.x.test.", "rel.x.test."],
             result.Records.Select(r => r.Owner.ToString()));
     }
+    [Fact]
+    public void IncludeOfALinkPointingOutside_IsRefused()
+    {
+        string top = Directory.CreateTempSubdirectory("gslbdns-zones-").FullName;
+        try
+        {
+            string root = Path.Combine(top, "zones");
+            Directory.CreateDirectory(root);
+            string outside = Path.Combine(top, "outside.inc");
+            File.WriteAllText(outside, "leak A 192.0.2.1\n");
+            File.CreateSymbolicLink(Path.Combine(root, "inside.inc"), outside);
+
+            var result = MasterFileReader.ReadText("$TTL 300\n$INCLUDE inside.inc\n", "x.test.zone", DnsName.Parse("x.test."), root);
+
+            Assert.Equal([$"x.test.zone:2: $INCLUDE 'inside.inc' refused: '{Path.Combine(root, "inside.inc")}' is a link to '{outside}', outside the zones folder '{root}'"],
+                result.Problems.Select(p => p.ToString()));
+            Assert.Empty(result.Records);
+        }
+        finally
+        {
+            Directory.Delete(top, recursive: true);
+        }
+    }
 }

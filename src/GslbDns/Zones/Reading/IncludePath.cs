@@ -16,7 +16,7 @@ internal static class IncludePath
         try
         {
             var target = new FileInfo(fullPath).ResolveLinkTarget(returnFinalTarget: true);
-            if (target is not null && !IsInside(Path.GetFullPath(target.FullName), root))
+            if (target is not null && !IsInside(Path.GetFullPath(target.FullName), root) && !IsInside(Path.GetFullPath(target.FullName), RealPath(root)))
             {
                 return $"'{fullPath}' is a link to '{target.FullName}', outside the zones folder '{root}'";
             }
@@ -26,6 +26,20 @@ internal static class IncludePath
             // A broken link shows up as a missing file when it is read.
         }
         return null;
+    }
+
+    /// <summary>The folder a linked zones folder points to, so links inside it can be judged by their targets.</summary>
+    private static string RealPath(string root)
+    {
+        try
+        {
+            var target = new DirectoryInfo(root).ResolveLinkTarget(returnFinalTarget: true);
+            return target is null ? root : Path.TrimEndingDirectorySeparator(Path.GetFullPath(target.FullName));
+        }
+        catch (IOException)
+        {
+            return root;
+        }
     }
 
     public static string Display(string fullPath, string root) =>

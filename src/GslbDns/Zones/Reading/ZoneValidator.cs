@@ -159,6 +159,8 @@ public static class ZoneValidator
     {
         foreach (var ns in records.Where(r => r.Type == RecordType.NS && r.Owner.IsAtOrBelow(origin)))
         {
+            // NS records under a delegation are occluded and reported as such; their targets do not matter.
+            if (EnclosingCut(origin, ns.Owner, cuts, includeSelf: false) is not null) continue;
             if (!RdataWireCheck.TryReadName(ns.Data, out var target) || !target.IsAtOrBelow(origin)) continue;
             byOwner.TryGetValue(target, out var data);
             if (data is not null && data.Any(r => r.Type == RecordType.CNAME))
