@@ -1,0 +1,301 @@
+using GslbDns.Protocol;
+
+namespace GslbDns.Zones.Reading;
+
+/// <summary>
+/// The state of reading one zone's master file and the files it includes: origin, previous owner and
+/// default TTLs as RFC 1035 §5.1 and RFC 2308 §4 define them. Each bad entry becomes a problem and
+/// reading goes on, so one pass reports everything that is wrong.
+/// </summary>
+internal sealed class MasterFileParse
+{
+    private const int MaxIncludeDepth = 16;
+
+    private readonly string? _root;
+    private readonly List<ZoneRecord> _records = [];
+    private readonly List<ZoneProblem> _problems = [];
+    private readonly List<string> _includeChain = [];
+
+    private DnsName? _origin;
+    private byte[]? _originWire;
+    private bool _apexFixed;
+    private DnsName? _apex;
+    private DnsName? _previousOwner;
+    private uint? _defaultTtl;
+    private uint? _lastTtl;
+
+    public MasterFileParse(string? root, DnsName? origin)
+    {
+        _root = root;
+        _origin = origin;
+        _originWire = origin?.WireArray;
+    }
+
+    public ZoneReadResult Result() => new(_apexFixed ? _apex : _origin, _records, _problems);
+
+    public void ReadFile(string fullPath, string display)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(fullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _problems.Add(new ZoneProblem(new SourceLocation(display, 0), $"cannot read the file: {e.Message}"));
+            return;
+        }
+        ReadText(text, fullPath, display);
+    }
+
+    /// <summary><paramref name="fullPath"/> is where $INCLUDE names are resolved from; null forbids $INCLUDE.</summary>
+    public void ReadText(string text, string? fullPath, string display)
+    {
+        if (fullPath is not null) _includeChain.Add(fullPath);
+        // Syntax problems found while splitting are merged in by line, so the report reads in file order.
+        var found = new List<ZoneProblem>();
+        var entries = MasterFileTokenizer.Split(text, display, found);
+        var splitProblems = found.OrderBy(p => p.Location.Line).ToList();
+        int nextSplitProblem = 0;
+        foreach (var entry in entries)
+        {
+            while (nextSplitProblem < splitProblems.Count && splitProblems[nextSplitProblem].Location.Line < entry.Line)
+            {
+                _problems.Add(splitProblems[nextSplitProblem++]);
+            }
+            try
+            {
+                var first = entry.Tokens[0];
+                if (!first.IsQuoted && first.Text.StartsWith('$'))
+                {
+                    if (!entry.HasOwnerField)
+                    {
+                        throw new ZoneSyntaxException(entry.Line, $"directive '{first.Text}' must start in column 0");
+                    }
+                    Directive(entry, fullPath, display);
+                }
+                else
+                {
+                    Record(entry, display);
+                }
+            }
+            catch (ZoneSyntaxException e)
+            {
+                _problems.Add(new ZoneProblem(new SourceLocation(display, e.Line), e.Message));
+            }
+        }
+        _problems.AddRange(splitProblems.Skip(nextSplitProblem));
+        if (fullPath is not null) _includeChain.RemoveAt(_includeChain.Count - 1);
+    }
+
+    private void Directive(MasterFileEntry entry, string? fullPath, string display)
+    {
+        var tokens = entry.Tokens;
+        string name = tokens[0].Text.ToUpperInvariant();
+        switch (name)
+        {
+            case "$ORIGIN":
+                ExpectArguments(entry, 1, 1, "$ORIGIN <name>");
+                (_origin, _originWire) = AbsoluteName(tokens[1], "$ORIGIN");
+                break;
+            case "$TTL":
+                ExpectArguments(entry, 1, 1, "$TTL <ttl>");
+                if (!TtlText.TryParseTtl(tokens[1].Text, out uint ttl, out string error))
+                {
+                    throw new ZoneSyntaxException(tokens[1].Line, $"$TTL: {error}");
+                }
+                _defaultTtl = ttl;
+                break;
+            case "$INCLUDE":
+                ExpectArguments(entry, 1, 2, "$INCLUDE <file> [<origin>]");
+                Include(entry, fullPath);
+                break;
+            case "$GENERATE":
+                throw new ZoneSyntaxException(entry.Line, "$GENERATE is not supported; write the records out");
+            default:
+                throw new ZoneSyntaxException(entry.Line, $"unknown directive '{tokens[0].Text}'");
+        }
+    }
+
+    private static void ExpectArguments(MasterFileEntry entry, int min, int max, string usage)
+    {
+        int count = entry.Tokens.Count - 1;
+        if (count < min || count > max)
+        {
+            throw new ZoneSyntaxException(entry.Line, $"expected '{usage}', found {count} argument{(count == 1 ? "" : "s")}");
+        }
+    }
+
+    private (DnsName Name, byte[] Wire) AbsoluteName(MasterFileToken token, string what)
+    {
+        if (token.IsQuoted) throw new ZoneSyntaxException(token.Line, $"{what}: a name must not be quoted");
+        if (!NameText.TryToWire(token.Text, _originWire ?? [], _originWire is not null, out var wire, out string error))
+        {
+            throw new ZoneSyntaxException(token.Line, $"{what}: bad name '{token.Text}': {error}");
+        }
+        return (DnsName.FromWire(wire), wire);
+    }
+
+    /// <summary>RFC 1035 §5.1: the included file starts with the given origin (or the current one),
+    /// and the origin and current owner revert when it ends.</summary>
+    private void Include(MasterFileEntry entry, string? fullPath)
+    {
+        var fileToken = entry.Tokens[1];
+        if (fullPath is null || _root is null)
+        {
+            throw new ZoneSyntaxException(entry.Line, "$INCLUDE cannot be used here: this text was read without a zones folder");
+        }
+        if (!CharacterStringText.TryDecode(fileToken.Text, out var nameOctets, out string decodeError))
+        {
+            throw new ZoneSyntaxException(entry.Line, $"$INCLUDE: bad file name: {decodeError}");
+        }
+        string fileName = System.Text.Encoding.UTF8.GetString(nameOctets);
+        string target = IncludePath.Resolve(fullPath, fileName);
+        string? outside = IncludePath.CheckInside(target, _root);
+        if (outside is not null)
+        {
+            throw new ZoneSyntaxException(entry.Line, $"$INCLUDE '{fileName}' refused: {outside}");
+        }
+        string display = IncludePath.Display(target, _root);
+        if (_includeChain.Contains(target, StringComparer.Ordinal))
+        {
+            var cycle = _includeChain.Select(p => IncludePath.Display(p, _root)).Append(display);
+            throw new ZoneSyntaxException(entry.Line, $"$INCLUDE '{fileName}' refused: include cycle {string.Join(" -> ", cycle)}");
+        }
+        if (_includeChain.Count >= MaxIncludeDepth)
+        {
+            throw new ZoneSyntaxException(entry.Line, $"$INCLUDE '{fileName}' refused: includes nested deeper than {MaxIncludeDepth} files");
+        }
+        if (!File.Exists(target))
+        {
+            throw new ZoneSyntaxException(entry.Line, $"$INCLUDE '{fileName}': file '{display}' not found");
+        }
+
+        var savedOrigin = (_origin, _originWire);
+        var savedOwner = _previousOwner;
+        if (entry.Tokens.Count > 2)
+        {
+            (_origin, _originWire) = AbsoluteName(entry.Tokens[2], "$INCLUDE origin");
+        }
+        ReadFile(target, display);
+        (_origin, _originWire) = savedOrigin;
+        _previousOwner = savedOwner;
+    }
+
+    private void Record(MasterFileEntry entry, string display)
+    {
+        var tokens = entry.Tokens;
+        if (!_apexFixed)
+        {
+            // The zone's apex is the origin in effect at its first record, so a leading $ORIGIN can
+            // override the origin the caller derived from the file name.
+            _apexFixed = true;
+            _apex = _origin;
+            if (_apex is null)
+            {
+                _problems.Add(new ZoneProblem(new SourceLocation(display, entry.Line),
+                    "zone origin unknown: no origin was given and no $ORIGIN precedes the first record"));
+            }
+        }
+
+        int index = 0;
+        DnsName owner;
+        if (entry.HasOwnerField)
+        {
+            var ownerToken = tokens[0];
+            if (ownerToken.IsQuoted) throw new ZoneSyntaxException(ownerToken.Line, "owner name must not be quoted");
+            if (!DnsName.TryParse(ownerToken.Text, _origin, out owner, out string error))
+            {
+                throw new ZoneSyntaxException(ownerToken.Line, $"bad owner name '{ownerToken.Text}': {error}");
+            }
+            _previousOwner = owner;
+            index = 1;
+        }
+        else
+        {
+            owner = _previousOwner
+                ?? throw new ZoneSyntaxException(entry.Line, "no owner name: the line starts with white space and no earlier record gives an owner");
+        }
+
+        // TTL and class may come in either order (RFC 1035 §5.1); no type mnemonic starts with a digit,
+        // so a field starting with a digit is a TTL.
+        uint? explicitTtl = null;
+        bool classSeen = false;
+        while (index < tokens.Count && !tokens[index].IsQuoted)
+        {
+            var token = tokens[index];
+            if (explicitTtl is null && char.IsAsciiDigit(token.Text[0]))
+            {
+                if (!TtlText.TryParseTtl(token.Text, out uint ttl, out string error))
+                {
+                    throw new ZoneSyntaxException(token.Line, error);
+                }
+                explicitTtl = ttl;
+                index++;
+                continue;
+            }
+            if (!classSeen && ClassText.IsClass(token.Text, out bool isInternet))
+            {
+                if (!isInternet)
+                {
+                    throw new ZoneSyntaxException(token.Line, $"class '{token.Text}' is not supported; only IN zones are served");
+                }
+                classSeen = true;
+                index++;
+                continue;
+            }
+            break;
+        }
+
+        if (index >= tokens.Count) throw new ZoneSyntaxException(tokens[^1].Line, "missing record type");
+        var typeToken = tokens[index];
+        if (typeToken.IsQuoted || !RecordTypeNames.TryParse(typeToken.Text, out var type))
+        {
+            string hint = char.IsAsciiDigit(typeToken.Text.FirstOrDefault()) ? " (a second TTL?)" : "";
+            throw new ZoneSyntaxException(typeToken.Line, $"unknown record type '{typeToken.Text}'{hint}");
+        }
+        if (IsMetaType(type))
+        {
+            throw new ZoneSyntaxException(typeToken.Line, $"type {RecordTypeNames.ToText(type)} cannot appear in zone data (RFC 6895 §3.1)");
+        }
+        index++;
+
+        var fields = new RdataFields(typeToken.Text.ToUpperInvariant(), tokens, index, _originWire, entry.Line);
+        byte[] data = GenericRdata.Starts(tokens, index)
+            ? GenericRdata.Parse(type, fields)
+            : RdataTextParser.Parse(type, fields);
+
+        uint recordTtl = ChooseTtl(explicitTtl, type, data, entry.Line);
+
+        if (_apex is not null && !owner.IsAtOrBelow(_apex))
+        {
+            throw new ZoneSyntaxException(entry.Line, $"owner '{owner}' is outside the zone '{_apex}'");
+        }
+        _records.Add(new ZoneRecord(owner, type, recordTtl, data, new SourceLocation(display, entry.Line)));
+    }
+
+    /// <summary>
+    /// RFC 2308 §4: a record without a TTL takes $TTL. Without $TTL it takes the last TTL written
+    /// (RFC 1035 §5.1); an SOA that is the first record and has no TTL takes its own MINIMUM, as BIND does.
+    /// </summary>
+    private uint ChooseTtl(uint? explicitTtl, RecordType type, byte[] data, int line)
+    {
+        if (explicitTtl is uint ttl)
+        {
+            _lastTtl = ttl;
+            return ttl;
+        }
+        if (_defaultTtl is uint defaultTtl) return defaultTtl;
+        if (_lastTtl is uint lastTtl) return lastTtl;
+        if (type == RecordType.SOA && data.Length >= 22)
+        {
+            uint minimum = Math.Min(RdataWireCheck.SoaMinimum(data), TtlText.MaxTtl);
+            _lastTtl = minimum;
+            return minimum;
+        }
+        throw new ZoneSyntaxException(line, "no TTL: give the record a TTL or put a $TTL line before it");
+    }
+
+    private static bool IsMetaType(RecordType type) =>
+        type is RecordType.OPT or RecordType.IXFR or RecordType.AXFR or RecordType.MAILA or RecordType.MAILB or RecordType.ANY;
+}

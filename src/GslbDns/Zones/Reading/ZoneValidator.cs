@@ -1,0 +1,189 @@
+using GslbDns.Protocol;
+
+namespace GslbDns.Zones.Reading;
+
+/// <summary>
+/// Checks that records form a servable zone: one SOA and NS records at the apex, CNAMEs alone, DS only
+/// at delegations, nothing but NS, DS and glue at or under a delegation, in-zone name servers with
+/// addresses, owners inside the zone, TTLs in range. Every problem is reported.
+/// </summary>
+public static class ZoneValidator
+{
+    /// <param name="zoneFile">File named by problems that concern the whole zone (line 0); defaults to the first record's file.</param>
+    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null)
+    {
+        var problems = new List<ZoneProblem>();
+        var zoneLocation = new SourceLocation(zoneFile ?? (records.Count > 0 ? records[0].Source.File : ""), 0);
+        var unique = RRsetNormalizer.Normalize(records);
+
+        var byOwner = new Dictionary<DnsName, List<ZoneRecord>>();
+        foreach (var record in unique)
+        {
+            if (!record.Owner.IsAtOrBelow(origin))
+            {
+                problems.Add(new ZoneProblem(record.Source, $"owner '{record.Owner}' is outside the zone '{origin}'"));
+                continue;
+            }
+            if (record.Ttl > TtlText.MaxTtl)
+            {
+                problems.Add(new ZoneProblem(record.Source, $"TTL {record.Ttl} is over the maximum {TtlText.MaxTtl} (RFC 2181 §8)"));
+            }
+            if (!byOwner.TryGetValue(record.Owner, out var list)) byOwner.Add(record.Owner, list = []);
+            list.Add(record);
+        }
+
+        var cuts = byOwner
+            .Where(pair => pair.Key != origin && pair.Value.Any(r => r.Type == RecordType.NS))
+            .Select(pair => pair.Key)
+            .ToHashSet();
+        var nsTargets = new HashSet<DnsName>();
+        foreach (var ns in unique.Where(r => r.Type == RecordType.NS))
+        {
+            if (RdataWireCheck.TryReadName(ns.Data, out var target)) nsTargets.Add(target);
+        }
+
+        CheckApex(origin, byOwner, zoneLocation, problems);
+        foreach (var (owner, list) in byOwner)
+        {
+            CheckSoaPlacement(origin, owner, list, problems);
+            CheckCname(origin, owner, list, problems);
+            CheckDelegationData(origin, owner, list, cuts, nsTargets, problems);
+        }
+        CheckNameServerAddresses(origin, unique, byOwner, cuts, problems);
+        return problems;
+    }
+
+    private static void CheckApex(DnsName origin, Dictionary<DnsName, List<ZoneRecord>> byOwner, SourceLocation zoneLocation, List<ZoneProblem> problems)
+    {
+        byOwner.TryGetValue(origin, out var apex);
+        var soas = apex?.Where(r => r.Type == RecordType.SOA).ToList() ?? [];
+        if (soas.Count == 0)
+        {
+            problems.Add(new ZoneProblem(zoneLocation, $"no SOA record at the zone apex '{origin}'"));
+        }
+        foreach (var extra in soas.Skip(1))
+        {
+            problems.Add(new ZoneProblem(extra.Source, $"second SOA record at '{origin}'; a zone has exactly one (RFC 1035 §5.2)"));
+        }
+        if (apex is null || !apex.Any(r => r.Type == RecordType.NS))
+        {
+            var location = soas.Count > 0 ? soas[0].Source : zoneLocation;
+            problems.Add(new ZoneProblem(location, $"no NS records at the zone apex '{origin}'"));
+        }
+        foreach (var ds in apex?.Where(r => r.Type == RecordType.DS) ?? [])
+        {
+            problems.Add(new ZoneProblem(ds.Source, $"DS at the zone apex '{origin}' belongs in the parent zone (RFC 4034 §5)"));
+        }
+    }
+
+    private static void CheckSoaPlacement(DnsName origin, DnsName owner, List<ZoneRecord> list, List<ZoneProblem> problems)
+    {
+        if (owner == origin) return;
+        foreach (var soa in list.Where(r => r.Type == RecordType.SOA))
+        {
+            problems.Add(new ZoneProblem(soa.Source, $"SOA record at '{owner}' is not at the zone apex '{origin}'"));
+        }
+    }
+
+    /// <summary>RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME is the only data at its name (DNSSEC's
+    /// RRSIG and NSEC aside, RFC 4035 §2.5), there is at most one, and never at the apex.</summary>
+    private static void CheckCname(DnsName origin, DnsName owner, List<ZoneRecord> list, List<ZoneProblem> problems)
+    {
+        var cnames = list.Where(r => r.Type == RecordType.CNAME).ToList();
+        if (cnames.Count == 0) return;
+        if (owner == origin)
+        {
+            problems.Add(new ZoneProblem(cnames[0].Source, $"CNAME at the zone apex '{owner}' (the apex must hold SOA and NS)"));
+        }
+        foreach (var extra in cnames.Skip(1))
+        {
+            problems.Add(new ZoneProblem(extra.Source, $"second CNAME at '{owner}'; a name has at most one (RFC 2181 §10.1)"));
+        }
+        var others = list
+            .Where(r => r.Type is not (RecordType.CNAME or RecordType.RRSIG or RecordType.NSEC))
+            .Select(r => RecordTypeNames.ToText(r.Type))
+            .Distinct()
+            .ToList();
+        if (others.Count > 0 && owner != origin)
+        {
+            problems.Add(new ZoneProblem(cnames[0].Source,
+                $"CNAME at '{owner}' has other data beside it ({string.Join(", ", others)}); a CNAME must be alone at its name (RFC 1034 §3.6.2)"));
+        }
+    }
+
+    /// <summary>
+    /// Data at a delegation point other than NS, DS and glue, and any data under one except glue, is
+    /// occluded: the zone is not authoritative there (RFC 1034 §4.2.1), so it could never be served.
+    /// </summary>
+    private static void CheckDelegationData(DnsName origin, DnsName owner, List<ZoneRecord> list, HashSet<DnsName> cuts,
+        HashSet<DnsName> nsTargets, List<ZoneProblem> problems)
+    {
+        var enclosing = EnclosingCut(origin, owner, cuts, includeSelf: false);
+        bool atCut = cuts.Contains(owner);
+        bool isGlueName = nsTargets.Contains(owner);
+        foreach (var rrset in list.GroupBy(r => r.Type))
+        {
+            var type = rrset.Key;
+            var first = rrset.First();
+            string typeText = RecordTypeNames.ToText(type);
+            if (enclosing is not null)
+            {
+                if (type is RecordType.A or RecordType.AAAA && isGlueName) continue;
+                string why = type is RecordType.A or RecordType.AAAA ? " (no NS record names it, so it is not glue)" : "";
+                problems.Add(new ZoneProblem(first.Source,
+                    $"{typeText} at '{owner}' is below the delegation point '{enclosing}' and is occluded{why}; only glue address records belong there"));
+                continue;
+            }
+            if (atCut)
+            {
+                if (type is RecordType.NS or RecordType.DS or RecordType.RRSIG or RecordType.NSEC or RecordType.CNAME) continue;
+                if (type is RecordType.A or RecordType.AAAA && isGlueName) continue;
+                problems.Add(new ZoneProblem(first.Source,
+                    $"{typeText} at the delegation point '{owner}' is occluded by the delegation; only NS, DS and glue belong there"));
+                continue;
+            }
+            if (type == RecordType.DS && owner != origin)
+            {
+                problems.Add(new ZoneProblem(first.Source,
+                    $"DS at '{owner}', which is not a delegation point (no NS records there); DS belongs only at a delegation (RFC 4034 §5)"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A name server inside the zone needs an address record here: as glue when it lies at or below a
+    /// delegation point (RFC 1034 §4.2.1), as ordinary data otherwise; it must not be an alias (RFC 2181 §10.3).
+    /// </summary>
+    private static void CheckNameServerAddresses(DnsName origin, IReadOnlyList<ZoneRecord> records, Dictionary<DnsName, List<ZoneRecord>> byOwner,
+        HashSet<DnsName> cuts, List<ZoneProblem> problems)
+    {
+        foreach (var ns in records.Where(r => r.Type == RecordType.NS && r.Owner.IsAtOrBelow(origin)))
+        {
+            // NS records under a delegation are occluded and reported as such; their targets do not matter.
+            if (EnclosingCut(origin, ns.Owner, cuts, includeSelf: false) is not null) continue;
+            if (!RdataWireCheck.TryReadName(ns.Data, out var target) || !target.IsAtOrBelow(origin)) continue;
+            byOwner.TryGetValue(target, out var data);
+            if (data is not null && data.Any(r => r.Type == RecordType.CNAME))
+            {
+                problems.Add(new ZoneProblem(ns.Source, $"NS target '{target}' is an alias (CNAME); NS must name the server itself (RFC 2181 §10.3)"));
+                continue;
+            }
+            if (data is not null && data.Any(r => r.Type is RecordType.A or RecordType.AAAA)) continue;
+            var cut = EnclosingCut(origin, target, cuts, includeSelf: true);
+            problems.Add(new ZoneProblem(ns.Source, cut is not null
+                ? $"NS target '{target}' is at or below the delegation point '{cut}' and needs glue: add an A or AAAA record for it"
+                : $"NS target '{target}' is inside the zone but has no A or AAAA record"));
+        }
+    }
+
+    private static DnsName? EnclosingCut(DnsName origin, DnsName name, HashSet<DnsName> cuts, bool includeSelf)
+    {
+        var current = includeSelf ? name : name.Parent();
+        while (current.LabelCount > origin.LabelCount)
+        {
+            if (cuts.Contains(current)) return current;
+            current = current.Parent();
+        }
+        return null;
+    }
+}
