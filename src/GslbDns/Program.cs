@@ -20,7 +20,12 @@ if (args.Length > 0 && args[0] == "check")
 }
 if (args.Length > 0 && args[0] == "geoip")
 {
-    return GeoIpBuildCommand.Run(args[1..], Console.Out, Console.Error);
+    if (args.Length < 2 || args[1] != "build")
+    {
+        Console.Error.WriteLine("usage: gslbdns geoip build SOURCE.json|SOURCE.csv OUT.mmdb");
+        return 2;
+    }
+    return GeoIpBuildCommand.Run(args[2..], Console.Out, Console.Error);
 }
 
 if (!CommandLine.TryParse(args, out var settings, out var error))

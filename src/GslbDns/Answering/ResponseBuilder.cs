@@ -1,4 +1,4 @@
-using GslbDns.Encoding;
+using GslbDns.Writing;
 using GslbDns.Protocol;
 using GslbDns.Zones;
 

@@ -1,5 +1,5 @@
 using GslbDns.Answering;
-using GslbDns.Encoding;
+using GslbDns.Writing;
 using GslbDns.Observability;
 using GslbDns.Parsing;
 using GslbDns.Protocol;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using GslbDns.Encoding;
+using GslbDns.Writing;
 using GslbDns.Protocol;
 
 namespace GslbDns.Zones;

@@ -90,7 +90,7 @@ public sealed class AuthoritativeAnswerTests : IClassFixture<AnsweringServerFixt
     [Fact]
     public async Task Cname_QueriedForItselfIsNotChased()
     {
-        var reply = await _client.QueryAsync(false, "alias.example.com", RecordType.CNAME);
+        var reply = await _client.QueryAsync(false, "alias.example.com", RecordType.CName);
         Assert.Equal(["alias.example.com. 3600 IN CNAME www.example.com."], Answer(reply));
     }
 
@@ -104,7 +104,7 @@ public sealed class AuthoritativeAnswerTests : IClassFixture<AnsweringServerFixt
         Assert.True(reply.IsAuthoritiveAnswer);
         Assert.Equal(["anything.wild.example.com. 3600 IN A 192.0.2.99"], Answer(reply));
 
-        var deeper = await _client.QueryAsync(tcp, "x.y.wild.example.com", RecordType.TXT);
+        var deeper = await _client.QueryAsync(tcp, "x.y.wild.example.com", RecordType.Txt);
         Assert.Equal(["x.y.wild.example.com. 3600 IN TXT \"wild\""], Answer(deeper));
     }
 
@@ -209,10 +209,10 @@ public sealed class AuthoritativeAnswerTests : IClassFixture<AnsweringServerFixt
     [Fact]
     public async Task Delegation_DsAtTheCutIsAnsweredByTheParent()
     {
-        var reply = await _client.QueryAsync(false, "sub.example.com", RecordType.DS);
+        var reply = await _client.QueryAsync(false, "sub.example.com", RecordType.Ds);
         Assert.True(reply.IsAuthoritiveAnswer);
         Assert.Single(Answer(reply));
-        Assert.Equal(RecordType.DS, reply.AnswerRecords[0].RecordType);
+        Assert.Equal(RecordType.Ds, reply.AnswerRecords[0].RecordType);
     }
 
     [Theory]

@@ -48,7 +48,7 @@ public sealed class TestServer : IAsyncDisposable
             ["Server:Listen:0"] = "127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        if (ipv6 && Socket.OSSupportsIPv6) all["Server:Listen:1"] = "[::1]:0";
+        if (ipv6 && LoopbackSupport.OSSupportsIPv6) all["Server:Listen:1"] = "[::1]:0";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var host = ServerHost.Build(all);
         await host.StartAsync();
@@ -72,7 +72,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 }
 
-internal static class Socket
+internal static class LoopbackSupport
 {
     public static bool OSSupportsIPv6 => System.Net.Sockets.Socket.OSSupportsIPv6 && HasIPv6Loopback();
 

@@ -36,7 +36,7 @@ public sealed class ZoneReloadTests
         Assert.Equal("192.0.2.1", await WwwAsync(server.Client));
 
         int generation = loader.Generation;
-        await File.WriteAllTextAsync(path, Zone(2, "192.0.2.2", "bad  A  not-an-address\nwww CNAME elsewhere"));
+        await File.WriteAllTextAsync(path, Zone(2, "192.0.2.2", "bad  A  not-an-address\nbad6 AAAA 192.0.2.1"));
         await Poll.UntilAsync(() => Task.FromResult(loader.Generation > generation && loader.LastProblems.Count > 0), "the bad edit to be read");
         Assert.Contains(loader.LastProblems, p => p.Location.Line == 7 && p.Location.File.EndsWith("example.com.zone", StringComparison.Ordinal));
         Assert.True(loader.LastProblems.Count >= 2, string.Join("\n", loader.LastProblems));

@@ -1,7 +1,7 @@
-using GslbDns.Encoding;
+using GslbDns.Writing;
 using GslbDns.Protocol;
 
-namespace GslbDns.Tests.Encoding;
+namespace GslbDns.Tests.Writing;
 
 public sealed class MessageWriterTests
 {

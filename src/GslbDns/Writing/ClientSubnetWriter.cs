@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using GslbDns.Parsing;
 
-namespace GslbDns.Encoding;
+namespace GslbDns.Writing;
 
 /// <summary>Writes the ECS option of a reply (RFC 7871 §7.2.1): the client's family, source prefix and address, our scope.</summary>
 public static class ClientSubnetWriter

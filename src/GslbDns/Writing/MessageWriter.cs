@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using GslbDns.Protocol;
 
-namespace GslbDns.Encoding;
+namespace GslbDns.Writing;
 
 /// <summary>
 /// Writes a DNS message into a caller's buffer with name compression (RFC 1035 §4.1.4) and a hard
