@@ -36,7 +36,7 @@ public class PolicyReaderTests
         Assert.Equal(50, www.Regions[2].Weight);
         Assert.Equal(new GeoPoint(39.04, -77.49), www.Regions[2].Location);
 
-        Assert.Equal(6, www.Rules.Length);
+        Assert.Equal(7, www.Rules.Length);
         var cidrRule = www.Rules[0];
         Assert.Equal(15, cidrRule.Source.Line);
         Assert.Equal<string>(["198.51.100.0/24", "2001:db8:1::/48"], cidrRule.Match.Cidrs.Select(c => c.ToString()));
@@ -52,13 +52,16 @@ public class PolicyReaderTests
         Assert.Equal("[ap, [eu, us]]", www.Rules[2].Preference.Ranks!.Format(www.Regions));
 
         Assert.Equal<string>(["GB", "IE"], www.Rules[3].Match.Countries);
-        Assert.Equal<string>(["US-CA"], www.Rules[3].Match.Subdivisions);
+        Assert.Empty(www.Rules[3].Match.Subdivisions);
+        Assert.Equal<string>(["US"], www.Rules[4].Match.Countries);
+        Assert.Equal<string>(["US-CA", "US-WA"], www.Rules[4].Match.Subdivisions);
+        Assert.Equal(RegionRanking.Sequence(2, 0), www.Rules[4].Preference.Ranks);
 
-        Assert.Equal<string>(["NA", "SA"], www.Rules[4].Match.Continents);
-        Assert.True(www.Rules[4].Preference.Nearest);
-        Assert.Null(www.Rules[4].Preference.Ranks);
+        Assert.Equal<string>(["NA", "SA"], www.Rules[5].Match.Continents);
+        Assert.True(www.Rules[5].Preference.Nearest);
+        Assert.Null(www.Rules[5].Preference.Ranks);
 
-        var last = www.Rules[5];
+        var last = www.Rules[6];
         Assert.True(last.IsDefault);
         Assert.True(last.Preference.Nearest);
         Assert.Equal(RegionRanking.FromRanks([[2], [1, 0]]), last.Preference.Fallback);

@@ -33,8 +33,10 @@ internal static class PolicyText
                 prefer: [ap, eu]
               - match: { continent: [AS, oc] }
                 prefer: [ap, [eu, us]]
-              - match: { country: [GB, IE], subdivision: [US-CA] }
+              - match: { country: [GB, IE] }
                 prefer: [eu, us]
+              - match: { country: US, subdivision: [US-CA, us-wa] }
+                prefer: [us, ap]
               - match: { continent: [NA, SA] }
                 nearest: true
               - default: nearest

@@ -132,6 +132,7 @@ public class PolicyValidationTests
     [InlineData("- mtch: { country: GB }\n  prefer: [a]\n- default: nearest", "example.com.gslb.yaml:7: unknown key 'mtch' in a topology rule; expected one of: match, prefer, nearest, default, fallback")]
     [InlineData("- default: [a, b, a]", "example.com.gslb.yaml:7: region 'a' appears twice in default")]
     [InlineData("- default: [a]\n- default: [b]", "example.com.gslb.yaml:8: second default rule (the first is at line 7)")]
+    [InlineData("- match: { country: [GB, IE], subdivision: [US-CA] }\n  prefer: [a]\n- default: nearest", "example.com.gslb.yaml:7: subdivision US-CA can never match: this rule also requires country GB or IE (all keys of a match must hold; use two rules for either)")]
     public void TopologyProblem_IsReportedAtItsLine(string topology, string expected)
     {
         Assert.Equal([expected], PolicyText.Problems(PolicyText.Service(TwoRegions, topology)));

@@ -163,6 +163,7 @@ internal sealed class TopologyRuleReader(SourceFields fields, ImmutableArray<Reg
         var subdivisions = ReadCodes(map, "subdivision", NormaliseSubdivision);
         var asns = ReadAsns(map);
         var cidrs = ReadCidrs(map);
+        CheckSubdivisionCountries(map, countries, subdivisions);
         if (fields.Problems.Count != before) return null;
         return new TopologyMatch(continents, countries, subdivisions, asns, cidrs);
     }
@@ -202,6 +203,20 @@ internal sealed class TopologyRuleReader(SourceFields fields, ImmutableArray<Reg
         bool ok = text.Length is >= 4 and <= 6 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[1]) && text[2] == '-'
             && text.AsSpan(3).IndexOfAnyExcept(System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")) < 0;
         return ok ? (text.ToUpperInvariant(), "") : (null, $"bad subdivision code '{text}'; use an ISO 3166-2 code such as US-CA");
+    }
+
+    /// <summary>
+    /// Keys in one match must all hold, so a subdivision outside every listed country can never
+    /// match; that is almost always an attempt at "either", which takes two rules.
+    /// </summary>
+    private void CheckSubdivisionCountries(SourceMapping map, ImmutableArray<string> countries, ImmutableArray<string> subdivisions)
+    {
+        if (countries.IsEmpty) return;
+        foreach (var subdivision in subdivisions.Where(s => !countries.Contains(s[..2])))
+        {
+            fields.Error(SourceFields.Get(map, "subdivision")!,
+                $"subdivision {subdivision} can never match: this rule also requires country {string.Join(" or ", countries)} (all keys of a match must hold; use two rules for either)");
+        }
     }
 
     private ImmutableArray<uint> ReadAsns(SourceMapping map)
