@@ -239,3 +239,29 @@ public class RegionChooserTests
         Assert.Equal(24, ClientNetworkKey.ScopeFor(ClientAddress.FromIPv4(1)));
     }
 }
+
+public class ChoiceExplanationTests
+{
+    [Fact]
+    public void Describe_NamesRuleRankingAndEveryRankedRegion()
+    {
+        var document = PolicyText.ReadValid(PolicyText.Full);
+        var www = document.Services[0];
+        var classifier = new GslbDns.Steering.Topology.TopologyClassifier(www);
+        var outcome = classifier.Classify(new GslbDns.Steering.Topology.ClientLocation("AS", "JP", null, null, 0, null), ClientAddress.FromIPv4(0xCB007101));
+        var state = new PublishedRegionState(new RegionStateTable([
+            [RegionStatus.AllUp, new RegionStatus(AdminRegionState.Drain, HealthStatus.Up, null), RegionStatus.AllUp],
+            [RegionStatus.AllUp, RegionStatus.AllUp],
+        ]));
+        var (choice, verdicts) = RegionChooser.Explain(www, outcome.Ranking, state, 1);
+        Assert.Equal(
+            "www.example.com.: rule at example.com.gslb.yaml:19 gives [ap, [eu, us]]; ap chosen; eu drained; us lower-rank",
+            ChoiceExplanation.Describe(www, outcome, choice, verdicts));
+
+        var own = classifier.Classify(GslbDns.Steering.Topology.ClientLocation.Unknown, ClientAddress.FromIPv4(0xC6336401));
+        var servFail = RegionChooser.Explain(www, own.Ranking, state, 1);
+        Assert.Equal(
+            "www.example.com.: rule at example.com.gslb.yaml:15 gives [eu]; nothing live, answering SERVFAIL; eu drained",
+            ChoiceExplanation.Describe(www, own, servFail.Choice, servFail.Verdicts));
+    }
+}
