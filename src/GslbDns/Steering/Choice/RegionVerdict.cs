@@ -1,0 +1,23 @@
+namespace GslbDns.Steering.Choice;
+
+/// <summary>Why a region was or was not chosen, for <c>explain</c> output.</summary>
+public enum RegionVerdict : byte
+{
+    /// <summary>The ranking in force does not list the region.</summary>
+    NotRanked,
+
+    Chosen,
+
+    /// <summary>Usable, but a region in a better rank was usable too.</summary>
+    LowerRank,
+
+    /// <summary>Usable and in the chosen rank, but the weighted hash of the client network picked another region.</summary>
+    OutweighedInRank,
+
+    /// <summary>Overloaded, and a region that is not was available.</summary>
+    Shedding,
+
+    Drained,
+    AdminDown,
+    HealthDown,
+}

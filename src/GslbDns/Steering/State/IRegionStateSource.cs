@@ -1,0 +1,17 @@
+namespace GslbDns.Steering.State;
+
+/// <summary>
+/// Current state of the regions of one policy document, indexed by <see cref="Policy.ServicePolicy.Index"/>
+/// and region index. Called on the query path: implementations must answer from prepared data
+/// without allocating or blocking (for example arrays swapped by reference when state changes).
+/// </summary>
+public interface IRegionStateSource
+{
+    RegionStatus GetRegion(int service, int region);
+
+    /// <summary>
+    /// Health of one address of the region's target, so an answer can leave out addresses that are
+    /// down; <see cref="HealthStatus.Unknown"/> for an address the source does not track.
+    /// </summary>
+    HealthStatus GetAddressHealth(int service, int region, UInt128 address);
+}

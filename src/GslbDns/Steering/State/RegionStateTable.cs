@@ -1,0 +1,53 @@
+using GslbDns.Steering.Policy;
+
+namespace GslbDns.Steering.State;
+
+/// <summary>
+/// An immutable snapshot of region and address state for one policy document. Sources build a new
+/// table when anything changes and publish it with one reference write, so readers never lock and
+/// never see a half-applied update.
+/// </summary>
+public sealed class RegionStateTable
+{
+    private readonly RegionStatus[][] _regions;
+    private readonly AddressHealth[][][] _addresses;
+
+    /// <param name="regions">[service][region] status.</param>
+    /// <param name="addresses">[service][region] per-address health; a missing entry means "not tracked".</param>
+    public RegionStateTable(RegionStatus[][] regions, AddressHealth[][][]? addresses = null)
+    {
+        _regions = regions;
+        _addresses = addresses ?? regions.Select(s => s.Select(_ => Array.Empty<AddressHealth>()).ToArray()).ToArray();
+    }
+
+    /// <summary>A table with one status for every region of every service of <paramref name="document"/>.</summary>
+    public static RegionStateTable Uniform(PolicyDocument document, RegionStatus status) =>
+        new(document.Services.Select(s => Enumerable.Repeat(status, s.Regions.Length).ToArray()).ToArray());
+
+    public RegionStatus Region(int service, int region) => _regions[service][region];
+
+    public HealthStatus AddressHealth(int service, int region, UInt128 address)
+    {
+        foreach (var entry in _addresses[service][region])
+        {
+            if (entry.Address == address) return entry.Health;
+        }
+        return HealthStatus.Unknown;
+    }
+
+    /// <summary>A copy with the admin override applied (<paramref name="admin"/> is [service][region]).</summary>
+    public RegionStateTable WithAdmin(AdminRegionState[][] admin)
+    {
+        var regions = new RegionStatus[_regions.Length][];
+        for (int s = 0; s < regions.Length; s++)
+        {
+            regions[s] = new RegionStatus[_regions[s].Length];
+            for (int r = 0; r < regions[s].Length; r++)
+            {
+                var state = s < admin.Length && r < admin[s].Length ? admin[s][r] : AdminRegionState.Active;
+                regions[s][r] = _regions[s][r] with { Admin = state };
+            }
+        }
+        return new RegionStateTable(regions, _addresses);
+    }
+}
