@@ -88,10 +88,10 @@ public sealed class GeoDatabase : IDisposable
     }
 
     /// <summary>
-    /// Enumerates the networks with data: <paramref name="onNetwork"/> gets each network and the index of
-    /// its facts in the returned list (facts are de-duplicated by value and carry no MatchedNetwork).
+    /// Enumerates the networks with data, in address order: <paramref name="onNetwork"/> gets each network,
+    /// the index of its facts in the returned list and the facts (de-duplicated by value, without MatchedNetwork).
     /// </summary>
-    internal IReadOnlyList<GeoFacts> Enumerate(Action<IpPrefix, int> onNetwork)
+    internal IReadOnlyList<GeoFacts> Enumerate(Action<IpPrefix, int, GeoFacts> onNetwork)
     {
         var tree = MmdbSearchTree.Read(_file, _metadata, _metadataStart);
         var factsByOffset = new Dictionary<uint, int>();
@@ -117,7 +117,7 @@ public sealed class GeoDatabase : IDisposable
                     Kind = DetectKind(record);
                 }
             }
-            onNetwork(network, index);
+            onNetwork(network, index, facts[index]);
         });
         return facts;
     }
@@ -135,7 +135,7 @@ public sealed class GeoDatabase : IDisposable
     private void Check()
     {
         var networks = 0;
-        var facts = Enumerate((_, _) => networks++);
+        var facts = Enumerate((_, _, _) => networks++);
         NetworkCount = networks;
         RecordCount = facts.Count;
         if (networks == 0)
