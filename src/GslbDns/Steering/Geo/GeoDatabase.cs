@@ -43,7 +43,12 @@ public sealed class GeoDatabase : IDisposable
     public int RecordCount { get; private set; }
 
     /// <summary>Opens and fully checks a database; throws <see cref="GeoDatabaseException"/> naming the file and the problem.</summary>
-    public static GeoDatabase Open(string path)
+    /// <param name="path">The .mmdb file.</param>
+    /// <param name="inMemory">
+    /// Copy the file into memory instead of mapping it. Needed when files may be rewritten in place: a
+    /// mapped file that is truncated underneath faults on the next read of the old mapping.
+    /// </param>
+    public static GeoDatabase Open(string path, bool inMemory = false)
     {
         SafeFileHandle? file = null;
         Reader? reader = null;
@@ -55,7 +60,7 @@ public sealed class GeoDatabase : IDisposable
             RandomAccess.Read(file, tail, length - tail.Length);
             var metadata = MmdbMetadata.Read(tail, length);
             var markerAt = length - tail.Length + tail.AsSpan().LastIndexOf(MetadataMarker);
-            reader = new Reader(path, FileAccessMode.MemoryMapped);
+            reader = new Reader(path, inMemory ? FileAccessMode.Memory : FileAccessMode.MemoryMapped);
             if (reader.Metadata.DatabaseType != metadata.DatabaseType || (ulong)reader.Metadata.BuildDate.Subtract(DateTime.UnixEpoch).TotalSeconds != metadata.BuildEpoch)
             {
                 // The path was replaced between our two opens; the caller retries on the next change.
