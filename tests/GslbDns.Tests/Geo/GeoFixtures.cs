@@ -16,6 +16,17 @@ internal static class GeoFixtures
         return path;
     }
 
+    /// <summary>Rewrites an existing file in place (truncate and write), as a non-renaming tool would.</summary>
+    public static void Rewrite(string path, string databaseType, params (string Network, MmdbValue Data)[] networks)
+    {
+        using var buffer = new MemoryStream();
+        MmdbWriter.Write(buffer, networks.Select(n => (IpPrefix.Parse(n.Network), n.Data)),
+            new MmdbWriterOptions(databaseType, ["en"], new Dictionary<string, string>(), 1_700_000_001));
+        using var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    }
+
     public static MmdbValue City(string country, string continent, double latitude, double longitude, params string[] subdivisions)
     {
         var entries = new List<(string, MmdbValue)>

@@ -43,7 +43,12 @@ public sealed class GeoDatabase : IDisposable
     public int RecordCount { get; private set; }
 
     /// <summary>Opens and fully checks a database; throws <see cref="GeoDatabaseException"/> naming the file and the problem.</summary>
-    public static GeoDatabase Open(string path)
+    /// <param name="path">The .mmdb file.</param>
+    /// <param name="inMemory">
+    /// Copy the file into memory instead of mapping it. Needed when files may be rewritten in place: a
+    /// mapped file that is truncated underneath faults on the next read of the old mapping.
+    /// </param>
+    public static GeoDatabase Open(string path, bool inMemory = false)
     {
         SafeFileHandle? file = null;
         Reader? reader = null;
@@ -55,7 +60,7 @@ public sealed class GeoDatabase : IDisposable
             RandomAccess.Read(file, tail, length - tail.Length);
             var metadata = MmdbMetadata.Read(tail, length);
             var markerAt = length - tail.Length + tail.AsSpan().LastIndexOf(MetadataMarker);
-            reader = new Reader(path, FileAccessMode.MemoryMapped);
+            reader = new Reader(path, inMemory ? FileAccessMode.Memory : FileAccessMode.MemoryMapped);
             if (reader.Metadata.DatabaseType != metadata.DatabaseType || (ulong)reader.Metadata.BuildDate.Subtract(DateTime.UnixEpoch).TotalSeconds != metadata.BuildEpoch)
             {
                 // The path was replaced between our two opens; the caller retries on the next change.
@@ -88,10 +93,10 @@ public sealed class GeoDatabase : IDisposable
     }
 
     /// <summary>
-    /// Enumerates the networks with data: <paramref name="onNetwork"/> gets each network and the index of
-    /// its facts in the returned list (facts are de-duplicated by value and carry no MatchedNetwork).
+    /// Enumerates the networks with data, in address order: <paramref name="onNetwork"/> gets each network,
+    /// the index of its facts in the returned list and the facts (de-duplicated by value, without MatchedNetwork).
     /// </summary>
-    internal IReadOnlyList<GeoFacts> Enumerate(Action<IpPrefix, int> onNetwork)
+    internal IReadOnlyList<GeoFacts> Enumerate(Action<IpPrefix, int, GeoFacts> onNetwork)
     {
         var tree = MmdbSearchTree.Read(_file, _metadata, _metadataStart);
         var factsByOffset = new Dictionary<uint, int>();
@@ -117,7 +122,7 @@ public sealed class GeoDatabase : IDisposable
                     Kind = DetectKind(record);
                 }
             }
-            onNetwork(network, index);
+            onNetwork(network, index, facts[index]);
         });
         return facts;
     }
@@ -135,7 +140,7 @@ public sealed class GeoDatabase : IDisposable
     private void Check()
     {
         var networks = 0;
-        var facts = Enumerate((_, _) => networks++);
+        var facts = Enumerate((_, _, _) => networks++);
         NetworkCount = networks;
         RecordCount = facts.Count;
         if (networks == 0)

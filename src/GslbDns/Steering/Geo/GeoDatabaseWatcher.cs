@@ -1,0 +1,210 @@
+using Microsoft.Extensions.Logging;
+
+namespace GslbDns.Steering.Geo;
+
+/// <summary>
+/// Keeps a <see cref="GeoDatabaseSet"/> current with the files on disk. A file replaced by rename or
+/// rewritten in place (see <see cref="GeoDatabaseSources.InMemory"/>) is re-opened (and fully checked); if the new file is unusable the previously
+/// loaded copy keeps serving and the problem is logged. After each change <see cref="Changed"/> is
+/// raised with the new set; databases no longer used are disposed when the handlers have returned,
+/// so a handler should switch everything (e.g. a recompiled <see cref="GeoTree"/>) to the new set.
+/// </summary>
+public sealed class GeoDatabaseWatcher : IDisposable
+{
+    private readonly GeoDatabaseSources _sources;
+    private readonly string _baseDirectory;
+    private readonly ILogger _logger;
+    private readonly Lock _reloadLock = new();
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly Timer _timer;
+    private Dictionary<string, Loaded> _loaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Length, DateTime LastWriteUtc)> _rejected = new(StringComparer.Ordinal);
+    private GeoDatabaseSet _current = GeoDatabaseSet.Empty;
+    private bool _disposed;
+
+    private sealed record Loaded(GeoDatabase Database, long Length, DateTime LastWriteUtc);
+
+    public GeoDatabaseWatcher(GeoDatabaseSources sources, string baseDirectory, ILogger<GeoDatabaseWatcher> logger)
+    {
+        _sources = sources;
+        _baseDirectory = baseDirectory;
+        _logger = logger;
+        _timer = new Timer(_ => Reload());
+    }
+
+    /// <summary>The databases now in use; read once per use, it is replaced as a whole on change.</summary>
+    public GeoDatabaseSet Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised on the reloading thread after <see cref="Current"/> has changed.</summary>
+    public event Action<GeoDatabaseSet>? Changed;
+
+    /// <summary>Loads the databases and starts watching their files and folders.</summary>
+    public void Start()
+    {
+        Reload();
+        foreach (var path in _sources.Paths.Select(Resolve))
+        {
+            var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path);
+            if (folder is null || !Directory.Exists(folder))
+            {
+                _logger.LogWarning("GeoIP: cannot watch {Path}: folder does not exist", path);
+                continue;
+            }
+            var watcher = new FileSystemWatcher(folder, Directory.Exists(path) ? "*.mmdb" : Path.GetFileName(path))
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            watcher.Changed += (_, _) => Schedule();
+            watcher.Created += (_, _) => Schedule();
+            watcher.Deleted += (_, _) => Schedule();
+            watcher.Renamed += (_, _) => Schedule();
+            watcher.Error += (_, e) =>
+            {
+                _logger.LogWarning(e.GetException(), "GeoIP: file watching failed for {Folder}; relying on polling", folder);
+                Schedule();
+            };
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+        _timer.Change(_sources.PollInterval, _sources.PollInterval);
+    }
+
+    /// <summary>
+    /// Re-reads the configured paths now and swaps in a new set if any file appeared, disappeared or
+    /// changed. Returns true when the set changed.
+    /// </summary>
+    public bool Reload()
+    {
+        List<GeoDatabase> retired;
+        GeoDatabaseSet next;
+        lock (_reloadLock)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+            var files = ListFiles();
+            var loaded = new Dictionary<string, Loaded>(StringComparer.Ordinal);
+            var changed = files.Count != _loaded.Count || files.Any(f => !_loaded.ContainsKey(f));
+            foreach (var file in files)
+            {
+                var info = new FileInfo(file);
+                var stamp = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, DateTime.MinValue);
+                _loaded.TryGetValue(file, out var previous);
+                if (previous is not null && stamp == (previous.Length, previous.LastWriteUtc))
+                {
+                    loaded[file] = previous;
+                    continue;
+                }
+                if (previous is null && _rejected.TryGetValue(file, out var rejected) && rejected == stamp)
+                {
+                    // Already reported; wait for the file to change.
+                    continue;
+                }
+                try
+                {
+                    var database = GeoDatabase.Open(file, _sources.InMemory);
+                    loaded[file] = new Loaded(database, stamp.Item1, stamp.Item2);
+                    _rejected.Remove(file);
+                    changed = true;
+                    _logger.LogInformation("GeoIP: loaded {Database} with {Records} distinct records", database, database.RecordCount);
+                }
+                catch (GeoDatabaseException e)
+                {
+                    if (previous is not null)
+                    {
+                        // Keep serving the copy that worked; remember the bad file's stamp so it is not re-read until it changes again.
+                        loaded[file] = previous with { Length = stamp.Item1, LastWriteUtc = stamp.Item2 };
+                        _logger.LogError("GeoIP: {Problem}; still using the copy loaded at {Built:u}", e.Message, previous.Database.BuildTime);
+                    }
+                    else
+                    {
+                        _rejected[file] = stamp;
+                        _logger.LogError("GeoIP: {Problem}; not loaded", e.Message);
+                    }
+                }
+            }
+            if (!changed)
+            {
+                _loaded = loaded;
+                return false;
+            }
+            var inUse = loaded.Values.Select(l => l.Database).ToHashSet();
+            retired = _loaded.Values.Select(l => l.Database).Where(d => !inUse.Contains(d)).ToList();
+            next = new GeoDatabaseSet(files.Where(loaded.ContainsKey).Select(f => loaded[f].Database).ToArray());
+            _loaded = loaded;
+            Volatile.Write(ref _current, next);
+        }
+        try
+        {
+            Changed?.Invoke(next);
+        }
+        finally
+        {
+            foreach (var database in retired)
+            {
+                database.Dispose();
+            }
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        lock (_reloadLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _timer.Dispose();
+            foreach (var watcher in _watchers)
+            {
+                watcher.Dispose();
+            }
+            foreach (var loaded in _loaded.Values)
+            {
+                loaded.Database.Dispose();
+            }
+            _loaded.Clear();
+        }
+    }
+
+    private void Schedule()
+    {
+        try
+        {
+            _timer.Change(_sources.Debounce, _sources.PollInterval);
+        }
+        catch (ObjectDisposedException)
+        {
+            // An event raced with Dispose; nothing to reload.
+        }
+    }
+
+    /// <summary>Configured files in priority order: folders contribute their *.mmdb by ordinal file name.</summary>
+    private List<string> ListFiles()
+    {
+        var files = new List<string>();
+        foreach (var path in _sources.Paths.Select(Resolve))
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*.mmdb").Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path) || _loaded.ContainsKey(path))
+            {
+                // A configured file that vanished keeps its loaded copy until it comes back.
+                files.Add(path);
+            }
+            else
+            {
+                _logger.LogWarning("GeoIP: {Path} does not exist", path);
+            }
+        }
+        return files.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private string Resolve(string path) => Path.GetFullPath(Path.Combine(_baseDirectory, path));
+}

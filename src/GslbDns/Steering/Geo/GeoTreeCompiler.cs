@@ -1,0 +1,238 @@
+namespace GslbDns.Steering.Geo;
+
+/// <summary>
+/// Builds a <see cref="GeoTree"/>: a mutable binary trie over the 128-bit key space whose leaves hold
+/// the merged facts of every database, split further at each extra CIDR, then classified once per
+/// distinct (facts, CIDR membership) and flattened with equal neighbours merged.
+/// </summary>
+internal sealed class GeoTreeCompiler
+{
+    // Slot values: >= 0 is a child node (the root, node 0, is never a child); < 0 is a leaf holding
+    // facts index ~value. Facts index 0 is "unknown".
+    private int[] _slots = new int[2 * 1024];
+    private int _nodeCount = 1;
+
+    private readonly List<GeoFacts> _facts = [GeoFacts.Unknown];
+    private readonly Dictionary<GeoFacts, int> _factsIndex = new() { [GeoFacts.Unknown] = 0 };
+    private readonly Dictionary<(int Facts, int Database, int Record), int> _merged = new();
+
+    // Extra CIDRs: the slot where each one ends, and interned sets of CIDRs a leaf lies in.
+    private readonly Dictionary<int, List<int>> _splitsAtSlot = new();
+    private readonly Dictionary<(int Set, int Split), int> _splitSets = new();
+    private int _rootSplitSet;
+
+    private readonly Dictionary<(int Facts, int Set), int> _outcomes = new();
+    private readonly List<int> _flatChildren = [];
+    private readonly List<int> _flatOutcomes = [];
+    private readonly Dictionary<int, int> _flatOutcomeIndex = new();
+    private Func<GeoFacts, UInt128, int> _classify = (_, _) => 0;
+
+    public int ClassifyCalls { get; private set; }
+
+    public int TrieNodes => _nodeCount;
+
+    public long TrieBytes => (long)_slots.Length * sizeof(int);
+
+    public int DistinctFacts => _facts.Count;
+
+    public GeoTree Compile(GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify)
+    {
+        _slots[0] = ~0;
+        _slots[1] = ~0;
+        _classify = classify;
+        if (databases is not null)
+        {
+            for (var d = 0; d < databases.Databases.Count; d++)
+            {
+                var database = d;
+                databases.Databases[d].Enumerate((network, record, facts) => Apply(network.Bits, network.Length, database, record, facts));
+            }
+        }
+        foreach (var reserved in ReservedNetworks.All)
+        {
+            Apply(reserved.Bits, reserved.Length, Reserved, 0, GeoFacts.Unknown);
+        }
+        for (var i = 0; i < extraSplits.Count; i++)
+        {
+            var (prefix, length) = extraSplits[i];
+            if (length is < 0 or > 128)
+            {
+                throw new ArgumentOutOfRangeException(nameof(extraSplits), $"prefix length {length} is outside 0-128");
+            }
+            Split(prefix & IpPrefix.Mask(length), length, i);
+        }
+
+        var root = Flatten(0, 0, UInt128.Zero, _rootSplitSet);
+        var rootValue = Encode(root);
+        return new GeoTree(_flatChildren.ToArray(), _flatOutcomes.ToArray(), rootValue, databases);
+    }
+
+    private int MergeFacts(int facts, int database, int record, GeoFacts newFacts)
+    {
+        if (!_merged.TryGetValue((facts, database, record), out var merged))
+        {
+            // Databases are applied in priority order and each one's networks are disjoint, so a leaf
+            // holds the merge of the earlier databases only and fills its gaps from this one.
+            merged = Intern(_facts[facts].Merge(newFacts));
+            _merged[(facts, database, record)] = merged;
+        }
+        return merged;
+    }
+
+    private int Intern(GeoFacts facts)
+    {
+        if (!_factsIndex.TryGetValue(facts, out var index))
+        {
+            index = _facts.Count;
+            _facts.Add(facts);
+            _factsIndex[facts] = index;
+        }
+        return index;
+    }
+
+    private const int Reserved = -1;
+
+    /// <summary>
+    /// Merges a database record into every leaf inside prefix/length, or (database
+    /// <see cref="Reserved"/>) makes them unknown.
+    /// </summary>
+    private void Apply(UInt128 bits, int length, int database, int record, GeoFacts facts)
+    {
+        if (length == 0)
+        {
+            ApplySubtree(0, database, record, facts);
+            ApplySubtree(1, database, record, facts);
+            return;
+        }
+        ApplySubtree(Descend(bits, length), database, record, facts);
+    }
+
+    /// <summary>The slot reached after <paramref name="length"/> bits, splitting leaves on the way.</summary>
+    private int Descend(UInt128 bits, int length)
+    {
+        var node = 0;
+        for (var depth = 0; ; depth++)
+        {
+            var slot = 2 * node + (int)((bits >> (127 - depth)) & UInt128.One);
+            if (depth == length - 1)
+            {
+                return slot;
+            }
+            var value = _slots[slot];
+            if (value < 0)
+            {
+                value = NewNode(value);
+                _slots[slot] = value;
+            }
+            node = value;
+        }
+    }
+
+    private void ApplySubtree(int slot, int database, int record, GeoFacts facts)
+    {
+        var value = _slots[slot];
+        if (value < 0)
+        {
+            _slots[slot] = ~(database == Reserved ? 0 : MergeFacts(~value, database, record, facts));
+            return;
+        }
+        ApplySubtree(2 * value, database, record, facts);
+        ApplySubtree(2 * value + 1, database, record, facts);
+    }
+
+    private void Split(UInt128 bits, int length, int split)
+    {
+        if (length == 0)
+        {
+            _rootSplitSet = AddSplit(_rootSplitSet, split);
+            return;
+        }
+        var slot = Descend(bits, length);
+        if (!_splitsAtSlot.TryGetValue(slot, out var splits))
+        {
+            _splitsAtSlot[slot] = splits = [];
+        }
+        splits.Add(split);
+    }
+
+    private int AddSplit(int set, int split)
+    {
+        if (!_splitSets.TryGetValue((set, split), out var next))
+        {
+            next = _splitSets.Count + 1;
+            _splitSets[(set, split)] = next;
+        }
+        return next;
+    }
+
+    private int NewNode(int leaf)
+    {
+        if (2 * _nodeCount + 2 > _slots.Length)
+        {
+            Array.Resize(ref _slots, checked(_slots.Length * 2));
+        }
+        var node = _nodeCount++;
+        _slots[2 * node] = leaf;
+        _slots[2 * node + 1] = leaf;
+        return node;
+    }
+
+    private readonly record struct Flat(bool IsLeaf, int Value);
+
+    /// <summary>Classifies and emits the subtree of <paramref name="node"/>; leaves come back unemitted so a parent can merge them.</summary>
+    private Flat Flatten(int node, int depth, UInt128 bits, int splitSet)
+    {
+        Span<Flat> halves = stackalloc Flat[2];
+        for (var side = 0; side < 2; side++)
+        {
+            var slot = 2 * node + side;
+            var childBits = side == 0 ? bits : bits | (UInt128.One << (127 - depth));
+            var childSet = splitSet;
+            if (_splitsAtSlot.TryGetValue(slot, out var splits))
+            {
+                foreach (var split in splits)
+                {
+                    childSet = AddSplit(childSet, split);
+                }
+            }
+            var value = _slots[slot];
+            halves[side] = value < 0
+                ? new Flat(true, Classify(~value, childSet, childBits))
+                : Flatten(value, depth + 1, childBits, childSet);
+        }
+        if (halves[0].IsLeaf && halves[1].IsLeaf && halves[0].Value == halves[1].Value)
+        {
+            return halves[0];
+        }
+        var index = _flatChildren.Count / 2;
+        _flatChildren.Add(Encode(halves[0]));
+        _flatChildren.Add(Encode(halves[1]));
+        return new Flat(false, index);
+    }
+
+    private int Encode(Flat flat)
+    {
+        if (!flat.IsLeaf)
+        {
+            return flat.Value;
+        }
+        if (!_flatOutcomeIndex.TryGetValue(flat.Value, out var index))
+        {
+            index = _flatOutcomes.Count;
+            _flatOutcomes.Add(flat.Value);
+            _flatOutcomeIndex[flat.Value] = index;
+        }
+        return ~index;
+    }
+
+    private int Classify(int facts, int splitSet, UInt128 rangeStart)
+    {
+        if (!_outcomes.TryGetValue((facts, splitSet), out var outcome))
+        {
+            outcome = _classify(_facts[facts], rangeStart);
+            ClassifyCalls++;
+            _outcomes[(facts, splitSet)] = outcome;
+        }
+        return outcome;
+    }
+}
