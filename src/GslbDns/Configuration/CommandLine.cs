@@ -15,6 +15,7 @@ public static class CommandLine
 
         Options (also GSLBDNS_Server__<Name> environment variables or appsettings.json "Server"):
           --zones DIR               zone files, one zone per *.zone file (default: zones)
+          --geoip PATH              GeoIP database (.mmdb) or folder of them; repeatable (default: geoip)
           --listen ADDR:PORT        address to serve on, UDP and TCP; repeatable; IPv6 as [::1]:5353
                                     (default: 127.0.0.1:5353 and [::1]:5353)
           --max-udp-payload N       largest UDP reply in bytes, 512-65535 (default: 1232)
@@ -30,7 +31,7 @@ public static class CommandLine
     {
         settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         error = null;
-        int listenCount = 0;
+        int listenCount = 0, geoIpCount = 0;
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -51,6 +52,7 @@ public static class CommandLine
             {
                 "--zones" => "Server:Zones",
                 "--listen" => $"Server:Listen:{listenCount++}",
+                "--geoip" => $"Server:GeoIp:{geoIpCount++}",
                 "--max-udp-payload" => "Server:MaxUdpPayload",
                 "--udp-threads" => "Server:UdpThreads",
                 "--tcp-idle-timeout" => "Server:TcpIdleTimeoutSeconds",

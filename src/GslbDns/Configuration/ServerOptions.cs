@@ -25,6 +25,9 @@ public sealed class ServerOptions
     /// <summary>Concurrent TCP connections across all addresses.</summary>
     public int TcpMaxConnections { get; set; } = 256;
 
+    /// <summary>GeoIP databases: .mmdb files or folders of them; empty means the "geoip" folder.</summary>
+    public List<string> GeoIp { get; set; } = [];
+
     /// <summary>Watch the zones folder and reload on change (SIGHUP always reloads).</summary>
     public bool WatchZones { get; set; } = true;
 }

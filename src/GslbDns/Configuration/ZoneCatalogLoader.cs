@@ -1,6 +1,10 @@
 using System.Security.Cryptography;
 using GslbDns.Observability;
 using GslbDns.Protocol;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
+using GslbDns.Steering.Policy;
+using GslbDns.Steering.State;
 using GslbDns.Zones;
 using GslbDns.Zones.Reading;
 using Microsoft.Extensions.Logging;
@@ -8,20 +12,27 @@ using Microsoft.Extensions.Logging;
 namespace GslbDns.Configuration;
 
 /// <summary>
-/// Reads the zones folder into a new <see cref="ZoneSet"/> and publishes it. Every file is parsed and
-/// validated off the query path; a file that fails keeps its last good zone serving.
+/// Reads the zones folder (zone files, their steering policies, the admin state) into a new
+/// <see cref="ZoneSet"/> and publishes it. Everything is parsed, validated and compiled off the
+/// query path; a file that fails keeps its last good version serving.
 /// </summary>
 public sealed class ZoneCatalogLoader
 {
+    public const string PolicySuffix = ".gslb.yaml";
+    public const string AdminStateFileName = "admin-state.yaml";
+
     private readonly ZoneStore _store;
+    private readonly Func<GeoDatabaseSet> _geo;
     private readonly ILogger<ZoneCatalogLoader> _logger;
     private readonly object _gate = new();
     private Dictionary<string, LoadedZone> _lastGood = new(StringComparer.Ordinal);
+    private (AdminStateFile File, byte[] Fingerprint) _admin = (AdminStateFile.Empty, []);
 
-    public ZoneCatalogLoader(ZoneStore store, string folder, ILogger<ZoneCatalogLoader> logger)
+    public ZoneCatalogLoader(ZoneStore store, string folder, Func<GeoDatabaseSet> geo, ILogger<ZoneCatalogLoader> logger)
     {
         _store = store;
         Folder = Path.GetFullPath(folder);
+        _geo = geo;
         _logger = logger;
     }
 
@@ -53,40 +64,41 @@ public sealed class ZoneCatalogLoader
     {
         lock (_gate)
         {
-            var results = Directory.Exists(Folder) ? ZoneFolderReader.ReadFolder(Folder) : [];
-            var next = new Dictionary<string, LoadedZone>(StringComparer.Ordinal);
             var problems = new List<ZoneProblem>();
+            var results = Directory.Exists(Folder) ? ZoneFolderReader.ReadFolder(Folder) : [];
+            var admin = LoadAdminState(problems);
+            var geo = _geo();
+            var next = new Dictionary<string, LoadedZone>(StringComparer.Ordinal);
             foreach (var result in results)
             {
                 _lastGood.TryGetValue(result.Path, out var previous);
+                LoadedZone? loaded = previous;
                 if (result.Problems.Count > 0 || result.Origin is null)
                 {
                     problems.AddRange(result.Problems);
                     Log.ZoneRejected(_logger, Relative(result.Path), string.Join('\n', result.Problems));
-                    if (previous is not null) next[result.Path] = previous;
-                    continue;
                 }
-                var fingerprint = Fingerprint(result.Records);
-                if (previous is not null && previous.Fingerprint.AsSpan().SequenceEqual(fingerprint))
+                else
                 {
-                    next[result.Path] = previous;
-                    continue;
+                    var fingerprint = Fingerprint(result.Records);
+                    if (previous is null || !previous.Fingerprint.AsSpan().SequenceEqual(fingerprint))
+                    {
+                        var zone = ZoneCompiler.Compile(result.Origin, result.Records, result.Path);
+                        loaded = new LoadedZone(zone, fingerprint, previous?.Policy);
+                        Log.ZoneLoaded(_logger, zone.Origin.ToString(), zone.Serial, zone.RecordCount, Relative(result.Path));
+                    }
                 }
-                var zone = ZoneCompiler.Compile(result.Origin, result.Records, result.Path);
-                next[result.Path] = new LoadedZone(zone, fingerprint);
-                Log.ZoneLoaded(_logger, zone.Origin.ToString(), zone.Serial, zone.RecordCount, Relative(result.Path));
+                if (loaded is not null) next[result.Path] = WithSteering(loaded, result.Path, admin, geo, problems);
             }
             foreach (var (path, old) in _lastGood)
             {
-                if (!next.ContainsKey(path) && !File.Exists(path))
-                {
-                    Log.ZoneRemoved(_logger, old.Zone.Origin.ToString(), Relative(path));
-                }
-                else if (!next.ContainsKey(path))
-                {
-                    next[path] = old;
-                }
+                if (next.ContainsKey(path)) continue;
+                if (!File.Exists(path)) Log.ZoneRemoved(_logger, old.Zone.Origin.ToString(), Relative(path));
+                else next[path] = old;
             }
+            var unknown = admin.File.FindUnknownServices(next.Values.Select(z => z.Policy?.Document).OfType<PolicyDocument>());
+            if (unknown.Count > 0) Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', unknown));
+
             _lastGood = next;
             _store.Publish(new ZoneSet(Deduplicate(next.Values)));
             LastProblems = problems;
@@ -95,13 +107,92 @@ public sealed class ZoneCatalogLoader
         }
     }
 
+    /// <summary>
+    /// Reads the zone's policy file (if any) and compiles its steering, reusing the compiled form when
+    /// nothing it depends on changed: the zone, the policy text, the admin state, the GeoIP databases.
+    /// </summary>
+    private LoadedZone WithSteering(LoadedZone loaded, string zonePath, (AdminStateFile File, byte[] Fingerprint) admin,
+        GeoDatabaseSet geo, List<ZoneProblem> problems)
+    {
+        var policyPath = PolicyPathFor(zonePath);
+        if (!File.Exists(policyPath))
+        {
+            return loaded with { Policy = null };
+        }
+        var policy = loaded.Policy;
+        byte[] text = ReadBytes(policyPath);
+        byte[] policyFingerprint = SHA256.HashData(text);
+        bool zoneChanged = policy is null || !ReferenceEquals(policy.Zone, loaded.Zone);
+        if (policy is null || zoneChanged || !policy.Fingerprint.AsSpan().SequenceEqual(policyFingerprint))
+        {
+            var (document, policyProblems) = PolicyReader.ReadText(
+                System.Text.Encoding.UTF8.GetString(text), policyPath, loaded.Zone.Origin, new CompiledZoneView(loaded.Zone));
+            if (document is null || policyProblems.Count > 0)
+            {
+                problems.AddRange(policyProblems);
+                Log.PolicyRejected(_logger, Relative(policyPath), string.Join('\n', policyProblems));
+                if (policy is null) return loaded;
+                // Keep the last good policy, recompiled against the zone now served.
+                document = policy.Document;
+                policyFingerprint = policy.Fingerprint;
+            }
+            policy = new LoadedPolicy(document, policyFingerprint, loaded.Zone, null, null, []);
+        }
+        if (policy.Steering is null || !ReferenceEquals(policy.Geo, geo) || !policy.AdminFingerprint.AsSpan().SequenceEqual(admin.Fingerprint))
+        {
+            var adminProblems = new List<ZoneProblem>();
+            var state = new StaticRegionState(policy.Document, admin.File.Resolve(policy.Document, adminProblems));
+            if (adminProblems.Count > 0) Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', adminProblems));
+            var steering = SteeringCompiler.Compile(policy.Document, loaded.Zone, geo, state);
+            Log.SteeringLoaded(_logger, loaded.Zone.Origin.ToString(), steering.Services.Length, Relative(policyPath), geo.ToString());
+            policy = policy with { Steering = steering, Geo = geo, AdminFingerprint = admin.Fingerprint };
+        }
+        return loaded with { Policy = policy };
+    }
+
+    private (AdminStateFile File, byte[] Fingerprint) LoadAdminState(List<ZoneProblem> problems)
+    {
+        var path = Path.Combine(Folder, AdminStateFileName);
+        if (!File.Exists(path))
+        {
+            return _admin = (AdminStateFile.Empty, []);
+        }
+        var bytes = ReadBytes(path);
+        var fingerprint = SHA256.HashData(bytes);
+        if (_admin.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return _admin;
+        var (file, fileProblems) = AdminStateReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), path);
+        if (file is null || fileProblems.Count > 0)
+        {
+            // A broken admin file keeps the last good overrides: draining must not silently undo itself.
+            problems.AddRange(fileProblems);
+            Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', fileProblems));
+            return _admin;
+        }
+        return _admin = (file, fingerprint);
+    }
+
+    public static string PolicyPathFor(string zonePath) =>
+        Path.Combine(Path.GetDirectoryName(zonePath)!, Path.GetFileNameWithoutExtension(zonePath) + PolicySuffix);
+
+    private static byte[] ReadBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Two files may claim one origin only transiently (a rename in flight); the first path wins.</summary>
-    private static IEnumerable<CompiledZone> Deduplicate(IEnumerable<LoadedZone> zones)
+    private static IEnumerable<ServedZone> Deduplicate(IEnumerable<LoadedZone> zones)
     {
         var seen = new HashSet<DnsName>(WireComparer.Instance);
         foreach (var loaded in zones.OrderBy(z => z.Zone.Source, StringComparer.Ordinal))
         {
-            if (seen.Add(loaded.Zone.Origin)) yield return loaded.Zone;
+            if (seen.Add(loaded.Zone.Origin)) yield return new ServedZone(loaded.Zone, loaded.Policy?.Steering);
         }
     }
 
@@ -122,5 +213,8 @@ public sealed class ZoneCatalogLoader
         return hash.GetHashAndReset();
     }
 
-    private sealed record LoadedZone(CompiledZone Zone, byte[] Fingerprint);
+    private sealed record LoadedZone(CompiledZone Zone, byte[] Fingerprint, LoadedPolicy? Policy);
+
+    private sealed record LoadedPolicy(PolicyDocument Document, byte[] Fingerprint, CompiledZone Zone,
+        ZoneSteering? Steering, GeoDatabaseSet? Geo, byte[] AdminFingerprint);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using GslbDns.Observability;
+using GslbDns.Steering.Geo;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,7 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
 
     private readonly ZoneCatalogLoader _loader;
+    private readonly GeoDatabaseWatcher _geo;
     private readonly ServerOptions _options;
     private readonly ILogger<ZoneReloadService> _logger;
     private readonly SemaphoreSlim _signal = new(0);
@@ -22,15 +24,23 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
     private PosixSignalRegistration? _sighup;
     private Task? _loop;
 
-    public ZoneReloadService(ZoneCatalogLoader loader, ServerOptions options, ILogger<ZoneReloadService> logger)
+    public ZoneReloadService(ZoneCatalogLoader loader, GeoDatabaseWatcher geo, ServerOptions options, ILogger<ZoneReloadService> logger)
     {
         _loader = loader;
+        _geo = geo;
         _options = options;
         _logger = logger;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // GeoIP first: steering is compiled against the databases when the zones load.
+        _geo.Start();
+        _geo.Changed += set =>
+        {
+            Log.GeoIpChanged(_logger, set.ToString());
+            Request();
+        };
         _loader.LoadInitial();
         if (_options.WatchZones)
         {

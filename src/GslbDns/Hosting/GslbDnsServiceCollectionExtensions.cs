@@ -1,6 +1,8 @@
 using GslbDns.Configuration;
 using GslbDns.Listening;
 using GslbDns.Pipeline;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
 using GslbDns.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +26,16 @@ public static class GslbDnsServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.AddSingleton<ZoneStore>();
-        services.AddSingleton(sp => new ZoneCatalogLoader(
-            sp.GetRequiredService<ZoneStore>(), options.Zones, sp.GetRequiredService<ILogger<ZoneCatalogLoader>>()));
+        services.AddSingleton(sp => new GeoDatabaseWatcher(
+            new GeoDatabaseSources(options.GeoIp.Count > 0 ? options.GeoIp : GeoDatabaseSources.Default.Paths),
+            Directory.GetCurrentDirectory(), sp.GetRequiredService<ILogger<GeoDatabaseWatcher>>()));
+        services.AddSingleton(sp =>
+        {
+            var geo = sp.GetRequiredService<GeoDatabaseWatcher>();
+            return new ZoneCatalogLoader(sp.GetRequiredService<ZoneStore>(), options.Zones, () => geo.Current,
+                sp.GetRequiredService<ILogger<ZoneCatalogLoader>>());
+        });
+        services.AddSingleton<SteeringStep>();
         services.AddSingleton(new QueryPipelineOptions { MaxUdpPayload = options.MaxUdpPayload });
         services.AddSingleton<QueryPipeline>();
         services.AddSingleton<IQueryHandler>(sp => sp.GetRequiredService<QueryPipeline>());

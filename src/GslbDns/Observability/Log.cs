@@ -22,4 +22,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Zone folder watcher error; falling back to the next full rescan")]
     public static partial void WatcherError(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Every region of {Service} is down or drained; answering with the first preference (fail-open)")]
+    public static partial void SteeringFailedOpen(ILogger logger, string service);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Steering {Zone} with {Services} service(s) from {File}, GeoIP: {GeoIp}")]
+    public static partial void SteeringLoaded(ILogger logger, string zone, int services, string file, string geoIp);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Policy file {File} rejected, last good policy keeps serving:\n{Problems}")]
+    public static partial void PolicyRejected(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Admin state file {File}:\n{Problems}")]
+    public static partial void AdminStateProblems(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "GeoIP databases changed ({GeoIp}); recompiling steering")]
+    public static partial void GeoIpChanged(ILogger logger, string geoIp);
 }

@@ -3,6 +3,7 @@ using GslbDns.Writing;
 using GslbDns.Observability;
 using GslbDns.Parsing;
 using GslbDns.Protocol;
+using GslbDns.Steering;
 using GslbDns.Zones;
 using Microsoft.Extensions.Logging;
 
@@ -24,17 +25,23 @@ public sealed class QueryPipeline : IQueryHandler
     private const int MaxEcsOptionLength = 4 + 4 + 16;
 
     private readonly ZoneStore _zones;
+    private readonly SteeringStep _steering;
     private readonly QueryPipelineOptions _options;
     private readonly ILogger<QueryPipeline> _logger;
 
-    public QueryPipeline(ZoneStore zones, QueryPipelineOptions options, ILogger<QueryPipeline> logger)
+    public QueryPipeline(ZoneStore zones, SteeringStep steering, QueryPipelineOptions options, ILogger<QueryPipeline> logger)
     {
         _zones = zones;
+        _steering = steering;
         _options = options;
         _logger = logger;
     }
 
-    public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context)
+    public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context) =>
+        Handle(message, response, context, trace: null);
+
+    /// <summary>The query path with a steering trace: what explain runs, so it cannot disagree with a real answer.</summary>
+    public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context, SteeringTrace? trace)
     {
         var query = new DnsQuery();
         try
@@ -42,7 +49,7 @@ public sealed class QueryPipeline : IQueryHandler
             var outcome = QueryParser.Parse(message, ref query);
             return outcome switch
             {
-                ParseOutcome.Query => Answer(message, response, ref query, context),
+                ParseOutcome.Query => Answer(message, response, ref query, context, trace),
                 ParseOutcome.Drop => 0,
                 ParseOutcome.FormatError => Error(message, response, ref query, context, ResponseCode.FormErr),
                 ParseOutcome.NotImplemented => Error(message, response, ref query, context, ResponseCode.NotImp),
@@ -63,12 +70,13 @@ public sealed class QueryPipeline : IQueryHandler
         }
     }
 
-    private int Answer(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context)
+    private int Answer(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, SteeringTrace? trace)
     {
         var writer = Begin(message, response, ref query, context);
         ResponseCode rcode;
         bool authoritative = false, truncated = false;
 
+        var steering = new SteeringResult();
         var zone = query.QClass is ClassIN or ClassAny ? _zones.Current.FindZone(query.QName) : null;
         if (zone is null || query.QType is RecordType.AXFR or RecordType.IXFR)
         {
@@ -84,10 +92,15 @@ public sealed class QueryPipeline : IQueryHandler
         {
             var result = new LookupResult();
             bool minimalAny = context.Transport == Transport.Udp;
-            ZoneLookup.Lookup(zone, query.QName, query.QType, minimalAny, ref result);
-            rcode = ResponseBuilder.Write(ref writer, ref result, out authoritative, out truncated);
+            if (!_steering.TrySteer(zone, ref query, context, minimalAny, ref result, ref steering, trace))
+            {
+                ZoneLookup.Lookup(zone.Zone, query.QName, query.QType, minimalAny, ref result);
+            }
+            rcode = steering.ServerFailure
+                ? ResponseCode.ServFail
+                : ResponseBuilder.Write(ref writer, ref result, out authoritative, out truncated);
         }
-        return End(ref writer, ref query, rcode, authoritative, truncated);
+        return End(ref writer, ref query, rcode, authoritative, truncated, steering.ScopePrefix);
     }
 
     private const ushort ClassIN = 1;
@@ -97,7 +110,7 @@ public sealed class QueryPipeline : IQueryHandler
     {
         if (message.Length < QueryParser.HeaderLength) return 0;
         var writer = Begin(message, response, ref query, context);
-        return End(ref writer, ref query, rcode, false, false);
+        return End(ref writer, ref query, rcode, false, false, 0);
     }
 
     /// <summary>Header, question echo and room for the OPT record.</summary>
@@ -124,7 +137,7 @@ public sealed class QueryPipeline : IQueryHandler
         return writer;
     }
 
-    private int End(ref MessageWriter writer, ref DnsQuery query, ResponseCode rcode, bool authoritative, bool truncated)
+    private int End(ref MessageWriter writer, ref DnsQuery query, ResponseCode rcode, bool authoritative, bool truncated, byte scopePrefix)
     {
         ushort flags = writer.Flags;
         if (authoritative) flags |= FlagAA;
@@ -135,7 +148,7 @@ public sealed class QueryPipeline : IQueryHandler
         {
             writer.Release(OptLength + MaxEcsOptionLength);
             Span<byte> options = stackalloc byte[MaxEcsOptionLength];
-            int optionsLength = query.ClientSubnet.Present ? ClientSubnetWriter.Write(options, query.ClientSubnet, scopePrefix: 0) : 0;
+            int optionsLength = query.ClientSubnet.Present ? ClientSubnetWriter.Write(options, query.ClientSubnet, scopePrefix) : 0;
             writer.WriteOpt((ushort)Math.Max(512, _options.MaxUdpPayload), (byte)((ushort)rcode >> 4), query.DnssecOk, options[..optionsLength]);
         }
         return writer.Finish();

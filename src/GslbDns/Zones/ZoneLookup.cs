@@ -14,10 +14,25 @@ public static class ZoneLookup
         result.Count = 0;
         result.Delegation = null;
         result.Minimal = false;
+        Walk(zone, qname, null, qname, qtype, minimalAny, ref result);
+    }
 
-        DnsName? owner = null; // null = the query name itself
-        ReadOnlySpan<byte> name = qname;
-        for (int hop = 0; ; hop++)
+    /// <summary>
+    /// Goes on from a CNAME already in <paramref name="result"/> (a steered alias) to its in-zone
+    /// target, exactly as a CNAME found in the zone is followed.
+    /// </summary>
+    public static void Continue(CompiledZone zone, ReadOnlySpan<byte> qname, DnsName target, RecordType qtype, bool minimalAny, ref LookupResult result)
+    {
+        result.Zone = zone;
+        result.Kind = LookupKind.Answer;
+        if (!target.IsAtOrBelow(zone.Origin)) return;
+        Walk(zone, qname, target, target.Wire, qtype, minimalAny, ref result);
+    }
+
+    private static void Walk(CompiledZone zone, ReadOnlySpan<byte> qname, DnsName? owner, ReadOnlySpan<byte> name,
+        RecordType qtype, bool minimalAny, ref LookupResult result)
+    {
+        while (true)
         {
             var node = FindClosest(zone, name, out bool exact);
             if (node.Delegation is not null && !(exact && node.Delegation == node && qtype == RecordType.DS))

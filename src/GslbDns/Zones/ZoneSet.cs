@@ -1,4 +1,5 @@
 using GslbDns.Protocol;
+using GslbDns.Steering;
 
 namespace GslbDns.Zones;
 
@@ -10,22 +11,22 @@ public sealed class ZoneSet
 {
     public static readonly ZoneSet Empty = new([]);
 
-    private readonly Dictionary<DnsName, CompiledZone> _zones;
-    private readonly Dictionary<DnsName, CompiledZone>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly Dictionary<DnsName, ServedZone> _zones;
+    private readonly Dictionary<DnsName, ServedZone>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
 
-    public ZoneSet(IEnumerable<CompiledZone> zones)
+    public ZoneSet(IEnumerable<ServedZone> zones)
     {
-        _zones = new Dictionary<DnsName, CompiledZone>(WireComparer.Instance);
-        foreach (var zone in zones) _zones[zone.Origin] = zone;
+        _zones = new Dictionary<DnsName, ServedZone>(WireComparer.Instance);
+        foreach (var zone in zones) _zones[zone.Zone.Origin] = zone;
         _lookup = _zones.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     public int Count => _zones.Count;
 
-    public IEnumerable<CompiledZone> Zones => _zones.Values;
+    public IEnumerable<ServedZone> Zones => _zones.Values;
 
     /// <summary>The zone with the longest origin at or above <paramref name="name"/>, or null.</summary>
-    public CompiledZone? FindZone(ReadOnlySpan<byte> name)
+    public ServedZone? FindZone(ReadOnlySpan<byte> name)
     {
         if (_zones.Count == 0) return null;
         int pos = 0;
@@ -37,5 +38,8 @@ public sealed class ZoneSet
         }
     }
 
-    public CompiledZone? FindZone(DnsName origin) => _zones.GetValueOrDefault(origin);
+    public ServedZone? FindZone(DnsName origin) => _zones.GetValueOrDefault(origin);
 }
+
+/// <summary>A zone as served: its records and, when a policy file steers names in it, the compiled steering.</summary>
+public sealed record ServedZone(CompiledZone Zone, ZoneSteering? Steering);

@@ -1,0 +1,53 @@
+using GslbDns.Protocol;
+using GslbDns.Steering.Geo;
+using GslbDns.Steering.Policy;
+using GslbDns.Steering.State;
+using GslbDns.Steering.Topology;
+using GslbDns.Zones;
+
+namespace GslbDns.Steering;
+
+/// <summary>
+/// Compiles a policy against its zone and the GeoIP databases. All the work of classifying clients
+/// happens here, once per distinct network, so a query does one tree walk.
+/// </summary>
+public static class SteeringCompiler
+{
+    public static ZoneSteering Compile(PolicyDocument document, CompiledZone zone, GeoDatabaseSet? databases, IRegionStateSource state)
+    {
+        var services = new SteeredService[document.Services.Length];
+        foreach (var policy in document.Services)
+        {
+            var classifier = new TopologyClassifier(policy);
+            // Leaves are keyed by the ranking alone, not by the rule that produced it: two rules that
+            // rank regions alike give the same answer, so their networks merge into one ECS scope.
+            var rankings = new List<RegionRanking>();
+            var index = new Dictionary<RegionRanking, int>();
+            var splits = classifier.Cidrs.Select(c => (c.Prefix, c.Length)).ToArray();
+            var tree = GeoTree.Compile(databases, splits, (facts, start) =>
+            {
+                var ranking = classifier.Classify(ClientLocationAdapter.From(facts), start).Ranking;
+                if (!index.TryGetValue(ranking, out int id))
+                {
+                    index[ranking] = id = rankings.Count;
+                    rankings.Add(ranking);
+                }
+                return id;
+            });
+            var regions = new SteeredRegion[policy.Regions.Length];
+            for (int i = 0; i < regions.Length; i++)
+            {
+                var target = policy.Regions[i].Target;
+                var node = zone.Find(target);
+                var cname = new RRSet(RecordType.CNAME, policy.Ttl, [new Rdata(target.WireArray, new Writing.RdataNames(0))]);
+                regions[i] = new SteeredRegion(i, target, cname, Retimed(node?.Find(RecordType.A), policy.Ttl),
+                    Retimed(node?.Find(RecordType.AAAA), policy.Ttl));
+            }
+            bool answersAddresses = policy.Mode == ServiceMode.Address || policy.Name.Equals(zone.Origin);
+            services[policy.Index] = new SteeredService(policy, answersAddresses, tree, [.. rankings], classifier, regions);
+        }
+        return new ZoneSteering(document, state, services);
+    }
+
+    private static RRSet? Retimed(RRSet? set, uint ttl) => set is null ? null : new RRSet(set.Type, ttl, set.Records);
+}

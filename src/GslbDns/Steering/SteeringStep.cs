@@ -1,0 +1,185 @@
+using GslbDns.Observability;
+using GslbDns.Parsing;
+using GslbDns.Pipeline;
+using GslbDns.Protocol;
+using GslbDns.Steering.Choice;
+using GslbDns.Steering.Policy;
+using GslbDns.Zones;
+using Microsoft.Extensions.Logging;
+
+namespace GslbDns.Steering;
+
+/// <summary>
+/// The step between zone look-up and answer: for a steered name, picks the client's region and
+/// fills the answer with that region's records. One implementation serves queries and explain.
+/// </summary>
+public sealed class SteeringStep
+{
+    private static readonly long FailOpenLogInterval = TimeSpan.FromSeconds(10).Ticks;
+
+    private readonly ILogger<SteeringStep> _logger;
+    private long _lastFailOpenLog = long.MinValue;
+
+    public SteeringStep(ILogger<SteeringStep> logger)
+    {
+        _logger = logger;
+    }
+
+    /// <summary>Returns false when the name is not steered, so the plain zone look-up answers it.</summary>
+    public bool TrySteer(ServedZone served, ref DnsQuery query, in RequestContext context, bool minimalAny,
+        ref LookupResult result, ref SteeringResult steering, SteeringTrace? trace)
+    {
+        var zoneSteering = served.Steering;
+        if (zoneSteering is null) return false;
+        var zone = served.Zone;
+        var qname = query.QName;
+
+        var service = zoneSteering.FindService(qname);
+        if (service is null)
+        {
+            if (!zoneSteering.TryFindTarget(qname, out var owner, out int targetRegion)) return false;
+            // A region's LB name asked directly: its addresses, filtered by health like a steered answer.
+            if (trace is not null)
+            {
+                trace.Service = owner;
+                trace.TargetRegion = targetRegion;
+            }
+            ZoneLookup.Lookup(zone, qname, query.QType, minimalAny, ref result);
+            FilterTargetAddresses(zoneSteering, owner, targetRegion, ref result);
+            steering.Steered = true;
+            return true;
+        }
+
+        if (service.AnswersAddresses && query.QType is not (RecordType.A or RecordType.AAAA or RecordType.ANY))
+        {
+            // Other types at an address-steered name come from the zone; the name exists either way.
+            ZoneLookup.Lookup(zone, qname, query.QType, minimalAny, ref result);
+            if (result.Kind == LookupKind.NameError) result.Kind = LookupKind.NoData;
+            steering.Steered = true;
+            return true;
+        }
+
+        var choice = Decide(zoneSteering, service, ref query, context, ref steering, trace);
+        steering.Steered = true;
+        result.Zone = zone;
+        result.Count = 0;
+        result.Delegation = null;
+        result.Minimal = false;
+        result.Kind = LookupKind.Answer;
+        switch (choice.Kind)
+        {
+            case ChoiceKind.ServFail:
+                steering.ServerFailure = true;
+                return true;
+            case ChoiceKind.NoData:
+                result.Kind = LookupKind.NoData;
+                return true;
+        }
+        if (choice.FailedOpen) LogFailOpen(service);
+
+        var region = service.Regions[choice.Region];
+        if (service.AnswersAddresses)
+        {
+            AddAddresses(zoneSteering, service, region, query.QType, minimalAny, ref result);
+            return true;
+        }
+        result.Add(null, region.Cname);
+        if (query.QType != RecordType.CNAME)
+        {
+            ZoneLookup.Continue(zone, qname, region.Target, query.QType, minimalAny, ref result);
+            FilterTargetAddresses(zoneSteering, service, region.Index, ref result);
+        }
+        return true;
+    }
+
+    private static RegionChoice Decide(ZoneSteering zoneSteering, SteeredService service, ref DnsQuery query,
+        in RequestContext context, ref SteeringResult steering, SteeringTrace? trace)
+    {
+        ClientAddress client;
+        var subnet = query.ClientSubnet;
+        bool fromSubnet = subnet.Present;
+        if (fromSubnet)
+        {
+            // RFC 7871 §7.1.2: SOURCE PREFIX-LENGTH 0 means the client asked that no address be used;
+            // :: is in no database and reaches the default rule.
+            client = subnet.SourcePrefix == 0 ? default : new ClientAddress(subnet.Address, subnet.Family == 1);
+        }
+        else
+        {
+            client = context.Client;
+        }
+
+        int leaf = service.Tree.Lookup(client, out int scope);
+        var ranking = service.Rankings[leaf];
+        ulong key = ClientNetworkKey.Of(client);
+        RegionChoice choice;
+        if (trace is null)
+        {
+            choice = RegionChooser.Choose(service.Policy, ranking, zoneSteering.State, key);
+        }
+        else
+        {
+            var (explained, verdicts) = RegionChooser.Explain(service.Policy, ranking, zoneSteering.State, key);
+            choice = explained;
+            trace.Service = service;
+            trace.Client = client;
+            trace.ClientSource = fromSubnet
+                ? $"ECS {client}/{subnet.SourcePrefix}"
+                : "source address " + client;
+            trace.Facts = service.Tree.LookupFacts(client);
+            trace.TreeScope = scope;
+            // The rule is not kept in the tree (leaves hold rankings); the same classifier names it.
+            trace.Outcome = service.Classifier.Classify(ClientLocationAdapter.From(trace.Facts), client);
+            trace.Choice = choice;
+            trace.Verdicts = verdicts;
+        }
+        if (choice.DependsOnClientKey) scope = Math.Max(scope, ClientNetworkKey.ScopeFor(client));
+        if (fromSubnet)
+        {
+            int familyBits = subnet.Family == 1 ? 32 : 128;
+            steering.ScopePrefix = subnet.SourcePrefix == 0 ? (byte)0 : (byte)Math.Min(scope, familyBits);
+            if (trace is not null) trace.ScopePrefix = steering.ScopePrefix;
+        }
+        return choice;
+    }
+
+    private static void AddAddresses(ZoneSteering zoneSteering, SteeredService service, SteeredRegion region,
+        RecordType qtype, bool minimalAny, ref LookupResult result)
+    {
+        var a = region.ServiceA;
+        var aaaa = region.ServiceAaaa;
+        int index = service.Policy.Index;
+        if (qtype is RecordType.A or RecordType.ANY && a is not null)
+        {
+            result.Add(null, AddressFilter.Apply(a, zoneSteering.State, index, region.Index));
+        }
+        if ((qtype == RecordType.AAAA || (qtype == RecordType.ANY && (result.Count == 0 || !minimalAny))) && aaaa is not null)
+        {
+            result.Add(null, AddressFilter.Apply(aaaa, zoneSteering.State, index, region.Index));
+        }
+        if (result.Count == 0) result.Kind = LookupKind.NoData;
+    }
+
+    private static void FilterTargetAddresses(ZoneSteering zoneSteering, SteeredService service, int region, ref LookupResult result)
+    {
+        var target = service.Regions[region].Target;
+        for (int i = 0; i < result.Count; i++)
+        {
+            var owner = result.Owners[i];
+            // A null owner is the query name, which here can only be the target itself.
+            if (owner is null || owner.Equals(target))
+            {
+                result.Sets[i] = AddressFilter.Apply(result.Sets[i], zoneSteering.State, service.Policy.Index, region);
+            }
+        }
+    }
+
+    private void LogFailOpen(SteeredService service)
+    {
+        long now = DateTime.UtcNow.Ticks;
+        long last = Interlocked.Read(ref _lastFailOpenLog);
+        if (now - last < FailOpenLogInterval) return;
+        if (Interlocked.CompareExchange(ref _lastFailOpenLog, now, last) != last) return;
+        Log.SteeringFailedOpen(_logger, service.Policy.Name.ToString());
+    }
+}
