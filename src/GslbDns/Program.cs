@@ -1,5 +1,6 @@
 using GslbDns.Configuration;
 using GslbDns.Hosting;
+using GslbDns.Steering.Explain;
 using GslbDns.Steering.Geo;
 using GslbDns.Zones.Reading;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,10 @@ if (args.Length > 0 && args[0] == "check")
         return 2;
     }
     return CheckCommand.Run(args.Length == 2 ? args[1] : "zones", Console.Out, Console.Error);
+}
+if (args.Length > 0 && args[0] == "explain")
+{
+    return ExplainCommand.Run(args[1..], Console.Out, Console.Error);
 }
 if (args.Length > 0 && args[0] == "geoip")
 {

@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using GslbDns.Configuration;
+using GslbDns.Pipeline;
+using GslbDns.Protocol;
+using GslbDns.Steering.Choice;
+using GslbDns.Steering.Geo;
+using GslbDns.Zones;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GslbDns.Steering.Explain;
+
+/// <summary>
+/// `gslbdns explain NAME`: loads the zones, policies and GeoIP databases as the server does, sends
+/// one query through the real query path with a trace attached, and prints each step of the decision
+/// and the exact reply.
+/// </summary>
+public static class ExplainCommand
+{
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        if (!ExplainRequest.TryParse(args, out var request, out var error))
+        {
+            stderr.WriteLine($"gslbdns explain: {error}");
+            stderr.WriteLine(ExplainRequest.Usage);
+            return 2;
+        }
+        if (!DnsName.TryParse(request.Name.EndsWith('.') ? request.Name : request.Name + ".", null, out var name, out error))
+        {
+            stderr.WriteLine($"gslbdns explain: {error}");
+            return 2;
+        }
+
+        var store = new ZoneStore();
+        using var geo = new GeoDatabaseWatcher(
+            new GeoDatabaseSources(request.GeoIp.Count > 0 ? request.GeoIp : GeoDatabaseSources.Default.Paths),
+            Directory.GetCurrentDirectory(), NullLogger<GeoDatabaseWatcher>.Instance);
+        geo.Reload();
+        var loader = new ZoneCatalogLoader(store, request.Zones, () => geo.Current, NullLogger<ZoneCatalogLoader>.Instance);
+        try
+        {
+            loader.LoadInitial();
+        }
+        catch (ZoneLoadException ex)
+        {
+            stderr.WriteLine($"gslbdns explain: {ex.Message}");
+            foreach (var problem in ex.Problems) stderr.WriteLine(problem);
+            return 1;
+        }
+
+        var pipeline = new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance),
+            new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance);
+        var source = request.Client ?? IPAddress.Loopback;
+        var context = new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(source));
+        var query = BuildQuery(name, request);
+        var trace = new SteeringTrace();
+        var buffer = new byte[ushort.MaxValue];
+        int length = pipeline.Handle(query, buffer, context, trace);
+
+        stdout.WriteLine($"Question:    {name} {RecordTypeNames.ToText(request.Type)}");
+        stdout.WriteLine($"GeoIP:       {geo.Current}");
+        if (trace.Service is null)
+        {
+            stdout.WriteLine("Steering:    none: no policy steers this name, the zone answers it as written");
+        }
+        else if (trace.TargetRegion >= 0)
+        {
+            var service = trace.Service;
+            stdout.WriteLine($"Steering:    {name} is the target of region '{service.Policy.Regions[trace.TargetRegion].Name}' of {service.Policy.Name}: its addresses, less those health checks report down");
+        }
+        else
+        {
+            WriteDecision(stdout, trace, store, name);
+        }
+        stdout.WriteLine();
+        stdout.WriteLine("Reply:");
+        WriteReply(stdout, buffer.AsSpan(0, length));
+        return 0;
+    }
+
+    private static byte[] BuildQuery(DnsName name, ExplainRequest request)
+    {
+        var wire = name.Wire;
+        var message = new List<byte> { 0x4e, 0x58, 0x00, 0x00, 0, 1, 0, 0, 0, 0, 0, 1 };
+        message.AddRange(wire.ToArray());
+        message.AddRange([(byte)((ushort)request.Type >> 8), (byte)request.Type, 0, 1]);
+        var option = new List<byte>();
+        if (request.SubnetAddress is { } subnet)
+        {
+            var bytes = subnet.GetAddressBytes();
+            int addressLength = (request.SubnetPrefix + 7) / 8;
+            option.AddRange([0, 8, 0, (byte)(4 + addressLength), 0, (byte)(bytes.Length == 4 ? 1 : 2), (byte)request.SubnetPrefix, 0]);
+            option.AddRange(bytes.Take(addressLength));
+        }
+        // OPT: root owner, type 41, payload 1232, version 0.
+        message.AddRange([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, (byte)(option.Count >> 8), (byte)option.Count]);
+        message.AddRange(option);
+        return [.. message];
+    }
+
+    private static void WriteDecision(TextWriter stdout, SteeringTrace trace, ZoneStore store, DnsName name)
+    {
+        var service = trace.Service!;
+        var policy = service.Policy;
+        stdout.WriteLine($"Service:     {policy.Name} ({(service.AnswersAddresses ? "address" : "cname")} mode, TTL {policy.Ttl}, all-down: {policy.AllDown}) from {policy.Source}");
+        stdout.WriteLine($"Client:      {trace.ClientSource}");
+        stdout.WriteLine($"Location:    {trace.Facts}");
+        var outcome = trace.Outcome!;
+        var rule = policy.Rules[outcome.RuleIndex];
+        stdout.WriteLine($"Rule:        {(rule.IsDefault ? "default rule" : "rule")} at {rule.Source}{(outcome.LocationUnknown ? " (client location unknown)" : "")}");
+        stdout.WriteLine($"Preference:  {outcome.Ranking.Format(policy.Regions)}");
+        var zoneSteering = store.Current.FindZone(name.Wire)?.Steering;
+        stdout.WriteLine("Regions:");
+        for (int i = 0; i < policy.Regions.Length; i++)
+        {
+            var region = policy.Regions[i];
+            var status = zoneSteering?.State.GetRegion(policy.Index, i);
+            string verdict = i < trace.Verdicts.Length ? trace.Verdicts[i].ToString() : "";
+            string load = status?.Load is { } l ? $", load cpu {l.CpuPercent}% mem {l.MemoryPercent}%" : ", no load report";
+            stdout.WriteLine($"  {region.Name,-10} {region.Target,-28} admin {status?.Admin}, health {status?.Health}{load}, weight {region.Weight}: {verdict}");
+        }
+        var choice = trace.Choice;
+        string chosen = choice.Kind == ChoiceKind.Region ? policy.Regions[choice.Region].Name : choice.Kind.ToString().ToUpperInvariant();
+        stdout.WriteLine($"Choice:      {chosen}");
+        stdout.WriteLine($"Why:         {ChoiceExplanation.Describe(policy, outcome, choice, trace.Verdicts)}");
+        stdout.WriteLine(trace.ScopePrefix >= 0
+            ? $"ECS scope:   /{trace.ScopePrefix.ToString(CultureInfo.InvariantCulture)} (the answer is the same for every address in that network; GeoIP network /{trace.TreeScope})"
+            : $"ECS scope:   none (no ECS option; the answer holds for the network /{trace.TreeScope} around the source address)");
+    }
+
+    private static void WriteReply(TextWriter stdout, ReadOnlySpan<byte> reply)
+    {
+        if (reply.Length < 12)
+        {
+            stdout.WriteLine("  (no reply)");
+            return;
+        }
+        var message = ARSoft.Tools.Net.Dns.DnsMessage.Parse(reply.ToArray());
+        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(reply[2..]);
+        stdout.WriteLine($"  rcode {message.ReturnCode}, flags{((flags & 0x0400) != 0 ? " aa" : "")}{((flags & 0x0200) != 0 ? " tc" : "")}");
+        foreach (var (section, records) in new[] { ("answer", message.AnswerRecords), ("authority", message.AuthorityRecords), ("additional", message.AdditionalRecords) })
+        {
+            foreach (var record in records)
+            {
+                if (record.RecordType == ARSoft.Tools.Net.Dns.RecordType.Opt) continue;
+                stdout.WriteLine($"  {section,-10} {record}");
+            }
+        }
+    }
+}
