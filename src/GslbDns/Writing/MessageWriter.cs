@@ -239,7 +239,11 @@ public ref struct MessageWriter
         return -1;
     }
 
-    /// <summary>Compares the name written at <paramref name="at"/> (following pointers) with a wire suffix, ignoring ASCII case.</summary>
+    /// <summary>
+    /// Compares the name written at <paramref name="at"/> (following pointers) with a wire suffix,
+    /// byte for byte: matching regardless of case would copy the client's letter case (from the
+    /// question) into RDATA names, which RFC 4343 §4 asks servers to preserve.
+    /// </summary>
     private readonly bool SuffixEquals(int at, ReadOnlySpan<byte> suffix)
     {
         int s = 0;
@@ -255,12 +259,7 @@ public ref struct MessageWriter
             }
             if (len != suffix[s]) return false;
             if (len == 0) return true;
-            for (int i = 1; i <= len; i++)
-            {
-                byte a = _buffer[at + i], b = suffix[s + i];
-                if (a != b && (a | 0x20) != (b | 0x20)) return false;
-                if (a != b && !((a | 0x20) is >= (byte)'a' and <= (byte)'z')) return false;
-            }
+            if (!_buffer.Slice(at + 1, len).SequenceEqual(suffix.Slice(s + 1, len))) return false;
             at += len + 1;
             s += len + 1;
         }

@@ -22,18 +22,32 @@ public sealed class MessageWriterTests
     }
 
     [Fact]
-    public void RdataName_SuffixIsCompressedIgnoringCase()
+    public void RdataName_SuffixIsCompressedAgainstTheQuestion()
     {
         var buffer = new byte[512];
         var writer = new MessageWriter(buffer, 512);
         writer.WriteQuestion(Question, Question.Length - 4);
-        var target = DnsName.Parse("mail.EXAMPLE.com.").Wire.ToArray();
+        var target = DnsName.Parse("mail.example.com.").Wire.ToArray();
         Assert.True(writer.WriteRecord(Section.Answer, default, RecordType.CNAME, 1, 60, target, new RdataNames(0)));
         int length = writer.Finish();
         int rdata = 12 + Question.Length + 2 + 10;
         // "mail" then a pointer to "example.com" inside the question (offset 16).
         Assert.Equal(new byte[] { 4, (byte)'m', (byte)'a', (byte)'i', (byte)'l', 0xc0, 16 }, buffer[rdata..length]);
         Assert.Equal(7, buffer[rdata - 1]);
+    }
+
+    [Fact]
+    public void RdataName_IsNotCompressedAgainstADifferentLetterCase()
+    {
+        // Question "WwW.example.com": a pointer to "WwW..." would put the client's case into RDATA.
+        var buffer = new byte[512];
+        var writer = new MessageWriter(buffer, 512);
+        writer.WriteQuestion(Question, Question.Length - 4);
+        var target = DnsName.Parse("www.example.com.").Wire.ToArray();
+        Assert.True(writer.WriteRecord(Section.Answer, default, RecordType.CNAME, 1, 60, target, new RdataNames(0)));
+        int length = writer.Finish();
+        int rdata = 12 + Question.Length + 2 + 10;
+        Assert.Equal(new byte[] { 3, (byte)'w', (byte)'w', (byte)'w', 0xc0, 16 }, buffer[rdata..length]);
     }
 
     [Fact]
