@@ -16,5 +16,6 @@ COPY geoip /etc/gslbdns/geoip
 # and map 53 -> 5353 in the Service, or grant NET_BIND_SERVICE.
 USER $APP_UID
 EXPOSE 53/udp 53/tcp
-ENV GSLBDNS_Server__Zones=/etc/gslbdns/zones
+ENV GSLBDNS_Server__Zones=/etc/gslbdns/zones \
+    GSLBDNS_Server__GeoIp__0=/etc/gslbdns/geoip
 ENTRYPOINT ["/app/gslbdns", "--listen", "0.0.0.0:53", "--listen", "[::]:53"]

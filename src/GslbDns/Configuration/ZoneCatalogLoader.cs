@@ -31,7 +31,8 @@ public sealed class ZoneCatalogLoader
     public ZoneCatalogLoader(ZoneStore store, string folder, Func<GeoDatabaseSet> geo, ILogger<ZoneCatalogLoader> logger)
     {
         _store = store;
-        Folder = Path.GetFullPath(folder);
+        // Kept as given: file:line messages then read like the operator's own paths (zones/x.zone:7).
+        Folder = folder;
         _geo = geo;
         _logger = logger;
     }
@@ -49,7 +50,7 @@ public sealed class ZoneCatalogLoader
     {
         if (!Directory.Exists(Folder))
         {
-            throw new ZoneLoadException($"zones folder '{Folder}' does not exist", []);
+            throw new ZoneLoadException($"zones folder '{Path.GetFullPath(Folder)}' does not exist", []);
         }
         var problems = Load();
         if (problems.Count > 0)
@@ -126,7 +127,7 @@ public sealed class ZoneCatalogLoader
         if (policy is null || zoneChanged || !policy.Fingerprint.AsSpan().SequenceEqual(policyFingerprint))
         {
             var (document, policyProblems) = PolicyReader.ReadText(
-                System.Text.Encoding.UTF8.GetString(text), policyPath, loaded.Zone.Origin, new CompiledZoneView(loaded.Zone));
+                System.Text.Encoding.UTF8.GetString(text), Relative(policyPath), loaded.Zone.Origin, new CompiledZoneView(loaded.Zone));
             if (document is null || policyProblems.Count > 0)
             {
                 problems.AddRange(policyProblems);
@@ -160,7 +161,7 @@ public sealed class ZoneCatalogLoader
         var bytes = ReadBytes(path);
         var fingerprint = SHA256.HashData(bytes);
         if (_admin.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return _admin;
-        var (file, fileProblems) = AdminStateReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), path);
+        var (file, fileProblems) = AdminStateReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), AdminStateFileName);
         if (file is null || fileProblems.Count > 0)
         {
             // A broken admin file keeps the last good overrides: draining must not silently undo itself.

@@ -59,7 +59,7 @@ public static class ExplainCommand
         int length = pipeline.Handle(query, buffer, context, trace);
 
         stdout.WriteLine($"Question:    {name} {RecordTypeNames.ToText(request.Type)}");
-        stdout.WriteLine($"GeoIP:       {geo.Current}");
+        stdout.WriteLine($"GeoIP:       {geo.Current.ToString().Replace(Directory.GetCurrentDirectory() + Path.DirectorySeparatorChar, "", StringComparison.Ordinal)}");
         if (trace.Service is null)
         {
             stdout.WriteLine("Steering:    none: no policy steers this name, the zone answers it as written");
