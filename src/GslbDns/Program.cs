@@ -17,7 +17,7 @@ if (args.Length > 0 && args[0] == "check")
         Console.Error.WriteLine("gslbdns check: usage: gslbdns check [DIR]");
         return 2;
     }
-    return CheckCommand.Run(args.Length == 2 ? args[1] : "zones", Console.Out, Console.Error);
+    return CheckCommand.Run(args.Length == 2 ? args[1] : "zones", Console.Out, Console.Error, SteeringFilesCheck.Run);
 }
 if (args.Length > 0 && args[0] == "explain")
 {

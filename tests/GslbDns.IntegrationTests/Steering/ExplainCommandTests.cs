@@ -76,3 +76,35 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains("example.com.gslb.yaml:", process.Stderr, StringComparison.Ordinal);
     }
 }
+
+/// <summary>`gslbdns check` also reads the steering files beside the zones.</summary>
+public sealed class CheckSteeringFilesTests : IDisposable
+{
+    private readonly string _zones = TempFolder.Create();
+
+    public void Dispose() => Directory.Delete(_zones, recursive: true);
+
+    [Fact]
+    public async Task Check_ReportsPolicyAndAdminProblems_WithFileAndLine()
+    {
+        File.WriteAllText(Path.Combine(_zones, "example.com.zone"), SteeringSetup.Zone);
+        File.WriteAllText(Path.Combine(_zones, "example.com.gslb.yaml"),
+            SteeringSetup.Policy.Replace("target: eu.www, location", "target: nowhere, location", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_zones, "admin-state.yaml"), "www.example.com: { eu: sleepy }\n");
+        using var process = ServerProcess.Start("check", _zones);
+        Assert.Equal(1, await process.WaitForExitAsync());
+        Assert.Contains("example.com.gslb.yaml:7:", process.Stderr, StringComparison.Ordinal);
+        Assert.Contains("admin-state.yaml:1:", process.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_ValidSteeringFiles_ExitZero()
+    {
+        File.WriteAllText(Path.Combine(_zones, "example.com.zone"), SteeringSetup.Zone);
+        File.WriteAllText(Path.Combine(_zones, "example.com.gslb.yaml"), SteeringSetup.Policy);
+        File.WriteAllText(Path.Combine(_zones, "admin-state.yaml"), "www.example.com: { eu: drain }\n");
+        using var process = ServerProcess.Start("check", _zones);
+        Assert.Equal(0, await process.WaitForExitAsync());
+        Assert.Equal("", process.Stderr);
+    }
+}

@@ -10,7 +10,12 @@ public static class CheckCommand
     public const int ProblemsFound = 1;
     public const int FolderUnreadable = 2;
 
-    public static int Run(string dir, TextWriter stdout, TextWriter stderr)
+    /// <param name="moreChecks">
+    /// Checks of files that ride along with the zones (steering policies, admin state), given the
+    /// folder and its zone results; their problems are reported like the zones' own.
+    /// </param>
+    public static int Run(string dir, TextWriter stdout, TextWriter stderr,
+        Func<string, IReadOnlyList<ZoneFileResult>, IReadOnlyList<ZoneProblem>>? moreChecks = null)
     {
         if (!Directory.Exists(dir))
         {
@@ -32,6 +37,6 @@ public static class CheckCommand
             stderr.WriteLine($"no zone files (*{ZoneFolderReader.ZoneFileExtension}) in '{dir}'");
             return ProblemsFound;
         }
-        return CheckReport.Write(results, stdout, stderr);
+        return CheckReport.Write(results, moreChecks?.Invoke(dir, results) ?? [], stdout, stderr);
     }
 }

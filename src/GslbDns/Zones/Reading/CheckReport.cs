@@ -7,9 +7,13 @@ namespace GslbDns.Zones.Reading;
 public static class CheckReport
 {
     /// <summary>Writes problems to <paramref name="stderr"/> and returns 1, or a per-zone summary to <paramref name="stdout"/> and returns 0.</summary>
-    public static int Write(IReadOnlyList<ZoneFileResult> results, TextWriter stdout, TextWriter stderr)
+    public static int Write(IReadOnlyList<ZoneFileResult> results, TextWriter stdout, TextWriter stderr) =>
+        Write(results, [], stdout, stderr);
+
+    /// <summary>As above, with problems found in the files beside the zones (policies, admin state).</summary>
+    public static int Write(IReadOnlyList<ZoneFileResult> results, IReadOnlyList<ZoneProblem> otherProblems, TextWriter stdout, TextWriter stderr)
     {
-        int problemCount = 0, badFiles = 0;
+        int problemCount = 0, badFiles = 0, otherFiles = otherProblems.Select(p => p.Location.File).Distinct().Count();
         foreach (var result in results)
         {
             if (result.IsValid) continue;
@@ -20,10 +24,16 @@ public static class CheckReport
                 problemCount++;
             }
         }
+        foreach (var problem in otherProblems)
+        {
+            stderr.WriteLine(Format(problem));
+            problemCount++;
+        }
         if (problemCount > 0)
         {
+            string others = otherFiles == 0 ? "" : $" and {otherFiles} other file{Plural(otherFiles)}";
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{problemCount} problem{Plural(problemCount)} in {badFiles} of {results.Count} zone file{Plural(results.Count)}"));
+                $"{problemCount} problem{Plural(problemCount)} in {badFiles} of {results.Count} zone file{Plural(results.Count)}{others}"));
             return 1;
         }
 

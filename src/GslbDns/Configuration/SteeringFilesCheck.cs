@@ -1,0 +1,47 @@
+using GslbDns.Steering.Policy;
+using GslbDns.Steering.State;
+using GslbDns.Zones;
+using GslbDns.Zones.Reading;
+
+namespace GslbDns.Configuration;
+
+/// <summary>
+/// What `gslbdns check` adds to the zone checks: each zone's policy file, read against the zone as
+/// the server reads it, and the admin state file. Nothing here needs the GeoIP databases.
+/// </summary>
+public static class SteeringFilesCheck
+{
+    public static IReadOnlyList<ZoneProblem> Run(string folder, IReadOnlyList<ZoneFileResult> zones)
+    {
+        var problems = new List<ZoneProblem>();
+        var documents = new List<PolicyDocument>();
+        foreach (var zone in zones)
+        {
+            var policyPath = ZoneCatalogLoader.PolicyPathFor(zone.Path);
+            if (!File.Exists(policyPath)) continue;
+            var display = Path.GetRelativePath(folder, policyPath);
+            if (!zone.IsValid || zone.Origin is null)
+            {
+                problems.Add(new ZoneProblem(new SourceLocation(display, 0), "not checked: its zone file has errors"));
+                continue;
+            }
+            var compiled = ZoneCompiler.Compile(zone.Origin, zone.Records, zone.Path);
+            var (document, policyProblems) = PolicyReader.ReadText(File.ReadAllText(policyPath), display, zone.Origin, new CompiledZoneView(compiled));
+            problems.AddRange(policyProblems);
+            if (document is not null) documents.Add(document);
+        }
+
+        var adminPath = Path.Combine(folder, ZoneCatalogLoader.AdminStateFileName);
+        if (File.Exists(adminPath))
+        {
+            var (admin, adminProblems) = AdminStateReader.ReadText(File.ReadAllText(adminPath), ZoneCatalogLoader.AdminStateFileName);
+            problems.AddRange(adminProblems);
+            if (admin is not null)
+            {
+                foreach (var document in documents) admin.Resolve(document, problems);
+                problems.AddRange(admin.FindUnknownServices(documents));
+            }
+        }
+        return problems;
+    }
+}
