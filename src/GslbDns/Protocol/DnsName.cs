@@ -255,7 +255,10 @@ public sealed class DnsName : IEquatable<DnsName>
     public bool IsAtOrBelow(DnsName other)
     {
         if (other.LabelCount > LabelCount) return false;
-        return Ancestor(LabelCount - other.LabelCount).Equals(other);
+        // Walk past the extra labels instead of building the ancestor: this runs per query.
+        int pos = 0;
+        for (int i = LabelCount - other.LabelCount; i > 0; i--) pos += _wire[pos] + 1;
+        return _wire.AsSpan(pos).SequenceEqual(other._wire);
     }
 
     public bool Equals(DnsName? other) => other is not null && _wire.AsSpan().SequenceEqual(other._wire);

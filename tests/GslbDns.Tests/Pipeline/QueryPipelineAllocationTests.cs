@@ -1,0 +1,93 @@
+using System.Net;
+using GslbDns.Pipeline;
+using GslbDns.Protocol;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
+using GslbDns.Steering.Policy;
+using GslbDns.Steering.State;
+using GslbDns.Zones;
+using GslbDns.Zones.Reading;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GslbDns.Tests.Pipeline;
+
+/// <summary>
+/// The query path reads a prepared snapshot and allocates nothing: plain answers, negative answers,
+/// referrals and steered answers with ECS all run on the stack and on prepared RRsets.
+/// </summary>
+public sealed class QueryPipelineAllocationTests
+{
+    private const string Zone = """
+        $ORIGIN example.com.
+        $TTL 300
+        @       SOA   ns1 hostmaster 1 7200 900 1209600 300
+        @       NS    ns1
+        ns1     A     192.0.2.53
+        static  A     192.0.2.1
+        alias   CNAME static
+        *.wild  A     192.0.2.2
+        sub     NS    ns.sub
+        ns.sub  A     192.0.2.200
+        ap.www  A     203.0.113.10
+        us.www  A     192.0.2.10
+        """;
+
+    private const string Policy = """
+        services:
+          www:
+            regions:
+              ap: { target: ap.www }
+              us: { target: us.www }
+            topology:
+              - match: { cidr: [198.51.100.0/24] }
+                prefer: [ap]
+              - default: [[us, ap]]
+        """;
+
+    private static QueryPipeline BuildPipeline()
+    {
+        var origin = DnsName.Parse("example.com.");
+        var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
+        Assert.Empty(read.Problems);
+        var zone = ZoneCompiler.Compile(origin, read.Records, "example.com.zone");
+        var (document, problems) = PolicyReader.ReadText(Policy, "example.com.gslb.yaml", origin);
+        Assert.Empty(problems);
+        var steering = SteeringCompiler.Compile(document!, zone, GeoDatabaseSet.Empty, new StaticRegionState(document!));
+        var store = new ZoneStore();
+        store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
+        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance);
+    }
+
+    private static byte[] Query(string name, ushort type, bool ecs)
+    {
+        var bytes = new List<byte> { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, (byte)(ecs ? 1 : 0) };
+        bytes.AddRange(DnsName.Parse(name).Wire.ToArray());
+        bytes.AddRange([(byte)(type >> 8), (byte)type, 0, 1]);
+        if (ecs) bytes.AddRange([0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 11, 0, 8, 0, 7, 0, 1, 24, 0, 198, 51, 100]);
+        return [.. bytes];
+    }
+
+    [Theory]
+    [InlineData("static.example.com.", 1, false)]
+    [InlineData("nope.example.com.", 1, false)]
+    [InlineData("alias.example.com.", 1, false)]
+    [InlineData("x.wild.example.com.", 1, false)]
+    [InlineData("ap.www.example.com.", 1, false)]
+    [InlineData("x.sub.example.com.", 1, false)]
+    [InlineData("www.example.com.", 1, false)]
+    [InlineData("www.example.com.", 1, true)]
+    [InlineData("www.example.net.", 1, false)]
+    public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs)
+    {
+        var pipeline = BuildPipeline();
+        var query = Query(name, type, ecs);
+        var response = new byte[65535];
+        var context = new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
+        for (int i = 0; i < 100; i++) Assert.True(pipeline.Handle(query, response, context) > 12);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) pipeline.Handle(query, response, context);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+}
