@@ -23,7 +23,7 @@ public static class SteeringCompiler
             // rank regions alike give the same answer, so their networks merge into one ECS scope.
             var rankings = new List<RegionRanking>();
             var index = new Dictionary<RegionRanking, int>();
-            var splits = classifier.Cidrs.Select(c => (c.Prefix, c.Length)).ToArray();
+            var splits = classifier.Cidrs.Select(c => (c.Bits, c.Length)).ToArray();
             var tree = GeoTree.Compile(databases, splits, (facts, start) =>
             {
                 var ranking = classifier.Classify(ClientLocationAdapter.From(facts), start).Ranking;

@@ -178,7 +178,7 @@ public sealed class GeoIpBuildCommandTests
         var (code, _, stderr) = Run(source, dir.File("out.mmdb"));
 
         Assert.Equal(1, code);
-        Assert.Contains($"{source}:2: network: '33' is not a prefix length 0-32", stderr);
+        Assert.Contains($"{source}:2: network: '10.0.0.0/33' has a bad prefix length (0 to 32)", stderr);
         Assert.Contains($"{source}:3: country_code 'USA' is not a two-letter ISO 3166-1 code", stderr);
         Assert.Contains($"{source}:3: continent_code 'XX' is not one of", stderr);
         Assert.Contains($"{source}:3: latitude and longitude must be given together", stderr);

@@ -1,3 +1,4 @@
+using GslbDns.Protocol;
 using GslbDns.Pipeline;
 using GslbDns.Steering.Geo;
 using static GslbDns.Tests.Geo.GeoFixtures;

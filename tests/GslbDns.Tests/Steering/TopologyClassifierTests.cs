@@ -1,3 +1,4 @@
+using GslbDns.Protocol;
 using GslbDns.Pipeline;
 using GslbDns.Steering.Policy;
 using GslbDns.Steering.Topology;
@@ -144,10 +145,10 @@ public class TopologyClassifierTests
     [Fact]
     public void Cidrs_AreExposedInMappedKeySpace()
     {
-        Assert.Equal<CidrBlock>(
+        Assert.Equal<IpPrefix>(
         [
-            new CidrBlock((UInt128)0x20010db8_00010000UL << 64, 48),
-            new CidrBlock(ClientAddress.MappedPrefix | 0xC6336400u, 120),
+            new IpPrefix((UInt128)0x20010db8_00010000UL << 64, 48),
+            new IpPrefix(ClientAddress.MappedPrefix | 0xC6336400u, 120),
         ], Www.Cidrs.OrderBy(c => c.IsIPv4));
         Assert.Equal("2001:db8:1::/48", Www.Cidrs.Single(c => !c.IsIPv4).ToString());
         Assert.True(Www.Cidrs.Single(c => c.IsIPv4).Contains(V4("198.51.100.255")));

@@ -25,7 +25,7 @@ public static class ClientNetworkKey
     /// <summary>Key of the network <paramref name="bits"/>/<paramref name="length"/> (length in the 128-bit space).</summary>
     public static ulong Of(UInt128 bits, int length)
     {
-        var network = bits & CidrBlock.MaskOf(length);
+        var network = bits & IpPrefix.Mask(length);
         return StableHash.Mix((ulong)(network >> 64) ^ StableHash.Mix((ulong)network ^ (ulong)length));
     }
 

@@ -86,12 +86,16 @@ public static class ExplainCommand
         message.AddRange(wire.ToArray());
         message.AddRange([(byte)((ushort)request.Type >> 8), (byte)request.Type, 0, 1]);
         var option = new List<byte>();
-        if (request.SubnetAddress is { } subnet)
+        if (request.Subnet is { } subnet)
         {
-            var bytes = subnet.GetAddressBytes();
-            int addressLength = (request.SubnetPrefix + 7) / 8;
-            option.AddRange([0, 8, 0, (byte)(4 + addressLength), 0, (byte)(bytes.Length == 4 ? 1 : 2), (byte)request.SubnetPrefix, 0]);
-            option.AddRange(bytes.Take(addressLength));
+            // RFC 7871 §6: FAMILY, SOURCE PREFIX-LENGTH, SCOPE 0, then only the bytes the prefix covers.
+            int prefix = subnet.IsIPv4 ? subnet.Length - 96 : subnet.Length;
+            Span<byte> full = stackalloc byte[16];
+            BinaryPrimitives.WriteUInt128BigEndian(full, subnet.Bits);
+            var address = subnet.IsIPv4 ? full[12..] : full;
+            int addressLength = (prefix + 7) / 8;
+            option.AddRange([0, 8, 0, (byte)(4 + addressLength), 0, (byte)(subnet.IsIPv4 ? 1 : 2), (byte)prefix, 0]);
+            option.AddRange(address[..addressLength].ToArray());
         }
         // OPT: root owner, type 41, payload 1232, version 0.
         message.AddRange([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, (byte)(option.Count >> 8), (byte)option.Count]);

@@ -1,11 +1,10 @@
-using System.Globalization;
 using System.Net;
 using GslbDns.Protocol;
 
 namespace GslbDns.Steering.Explain;
 
 /// <summary>What `gslbdns explain` was asked: a name, a client, and where the configuration lives.</summary>
-public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Client, IPAddress? SubnetAddress, int SubnetPrefix,
+public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Client, IpPrefix? Subnet,
     string Zones, IReadOnlyList<string> GeoIp)
 {
     public const string Usage = "usage: gslbdns explain NAME [--client IP | --subnet CIDR] [--type A|AAAA|...] [--zones DIR] [--geoip PATH]...";
@@ -16,8 +15,8 @@ public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Cli
         error = "";
         string? name = null, zones = "zones";
         var type = RecordType.A;
-        IPAddress? client = null, subnet = null;
-        int prefix = 0;
+        IPAddress? client = null;
+        IpPrefix? subnet = null;
         var geoIp = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
@@ -48,11 +47,12 @@ public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Cli
                     }
                     break;
                 case "--subnet":
-                    if (!TryParseCidr(value, out subnet, out prefix))
+                    if (!IpPrefix.TryParse(value, out var parsed, out var cidrError))
                     {
-                        error = $"--subnet '{value}' is not ADDRESS/PREFIX with no bits set past the prefix";
+                        error = $"--subnet {cidrError}";
                         return false;
                     }
+                    subnet = parsed;
                     break;
                 case "--type":
                     if (!RecordTypeNames.TryParse(value, out type))
@@ -82,27 +82,7 @@ public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Cli
             error = "give --client or --subnet, not both";
             return false;
         }
-        request = new ExplainRequest(name, type, client, subnet, prefix, zones, geoIp);
-        return true;
-    }
-
-    private static bool TryParseCidr(string text, out IPAddress? address, out int prefix)
-    {
-        address = null;
-        prefix = 0;
-        var parts = text.Split('/');
-        if (parts.Length != 2 || !IPAddress.TryParse(parts[0], out var parsed)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out prefix))
-        {
-            return false;
-        }
-        var bytes = parsed.GetAddressBytes();
-        if (prefix > bytes.Length * 8) return false;
-        for (int bit = prefix; bit < bytes.Length * 8; bit++)
-        {
-            if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0) return false;
-        }
-        address = parsed;
+        request = new ExplainRequest(name, type, client, subnet, zones, geoIp);
         return true;
     }
 }

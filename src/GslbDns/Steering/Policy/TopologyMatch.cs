@@ -17,7 +17,7 @@ public sealed record TopologyMatch(
     ImmutableArray<string> Countries,
     ImmutableArray<string> Subdivisions,
     ImmutableArray<uint> Asns,
-    ImmutableArray<CidrBlock> Cidrs)
+    ImmutableArray<IpPrefix> Cidrs)
 {
     public static readonly TopologyMatch Everything = new([], [], [], [], []);
 

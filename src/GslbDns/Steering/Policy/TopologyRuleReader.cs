@@ -242,16 +242,16 @@ internal sealed class TopologyRuleReader(SourceFields fields, ImmutableArray<Reg
         return result.ToImmutable();
     }
 
-    private ImmutableArray<CidrBlock> ReadCidrs(SourceMapping map)
+    private ImmutableArray<IpPrefix> ReadCidrs(SourceMapping map)
     {
         if (SourceFields.Get(map, "cidr") is not { } node) return [];
-        var result = ImmutableArray.CreateBuilder<CidrBlock>();
+        var result = ImmutableArray.CreateBuilder<IpPrefix>();
         var items = fields.List(node, "cidr");
         if (items.Count == 0 && node is SourceSequence) fields.Error(node, "cidr list is empty");
         foreach (var item in items)
         {
             if (fields.Text(item, "cidr") is not { } text) continue;
-            if (!CidrBlock.TryParse(text, out var block, out var error)) fields.Error(item, "bad cidr " + error);
+            if (!IpPrefix.TryParse(text, out var block, out var error)) fields.Error(item, "bad cidr " + error);
             else if (!result.Contains(block)) result.Add(block);
         }
         return result.ToImmutable();

@@ -11,7 +11,7 @@ internal sealed class CompiledMatch
     private readonly FrozenSet<string>? _countries;
     private readonly (string Country, string Code)[] _subdivisions;
     private readonly FrozenSet<uint>? _asns;
-    private readonly CidrBlock[] _cidrs;
+    private readonly IpPrefix[] _cidrs;
 
     public CompiledMatch(TopologyMatch match)
     {

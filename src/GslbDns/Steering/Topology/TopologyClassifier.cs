@@ -24,7 +24,7 @@ public sealed class TopologyClassifier
         }
         _matches = rules.Select(r => new CompiledMatch(r.Match)).ToArray();
         _fixedOutcomes = rules.Select((r, i) => r.Preference.Ranks is { } ranks ? new TopologyOutcome(i, ranks, false) : null).ToArray();
-        Cidrs = rules.SelectMany(r => r.Match.Cidrs).Distinct().OrderBy(c => c.Prefix).ThenBy(c => c.Length).ToImmutableArray();
+        Cidrs = rules.SelectMany(r => r.Match.Cidrs).Distinct().OrderBy(c => c.Bits).ThenBy(c => c.Length).ToImmutableArray();
         DistanceFallback = rules[^1].Preference.Fallback ?? RegionRanking.Single(Enumerable.Range(0, service.Regions.Length).ToArray());
     }
 
@@ -34,7 +34,7 @@ public sealed class TopologyClassifier
     /// Every address block any rule names, in the IPv4-mapped key space, ordered by prefix; a tree
     /// splits its ranges on these so each range is wholly inside or outside each block.
     /// </summary>
-    public ImmutableArray<CidrBlock> Cidrs { get; }
+    public ImmutableArray<IpPrefix> Cidrs { get; }
 
     /// <summary>Ranking used by a distance-ordered default rule when the client's location is unknown.</summary>
     public RegionRanking DistanceFallback { get; }
