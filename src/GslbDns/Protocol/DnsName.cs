@@ -78,136 +78,14 @@ public sealed class DnsName : IEquatable<DnsName>
     public static bool TryParse(string text, DnsName? origin, out DnsName name, out string error)
     {
         name = Root;
-        error = "";
-        if (text.Length == 0)
+        if (!NameText.TryToWire(text, origin is null ? default : origin.Wire, origin is not null, out var wire, out error))
         {
-            error = "empty name";
             return false;
         }
-        if (text == "@")
-        {
-            if (origin is null)
-            {
-                error = "'@' used with no origin";
-                return false;
-            }
-            name = origin;
-            return true;
-        }
-        if (text == ".")
-        {
-            return true;
-        }
-
-        Span<byte> buffer = stackalloc byte[MaxWireLength + 64];
-        int pos = 0, labelStart = 0, labels = 0;
-        bool absolute = false;
-        buffer[0] = 0;
-        int labelLen = 0;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            int value;
-            if (c == '.')
-            {
-                if (labelLen == 0)
-                {
-                    error = $"empty label in name '{text}'";
-                    return false;
-                }
-                buffer[labelStart] = (byte)labelLen;
-                labels++;
-                pos = labelStart + 1 + labelLen;
-                labelStart = pos;
-                labelLen = 0;
-                if (i == text.Length - 1) absolute = true;
-                continue;
-            }
-            if (c == '\\')
-            {
-                if (i + 1 >= text.Length)
-                {
-                    error = $"dangling escape in name '{text}'";
-                    return false;
-                }
-                if (char.IsAsciiDigit(text[i + 1]))
-                {
-                    if (i + 3 >= text.Length || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
-                    {
-                        error = $"bad \\DDD escape in name '{text}'";
-                        return false;
-                    }
-                    value = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
-                    if (value > 255)
-                    {
-                        error = $"escape \\{text.Substring(i + 1, 3)} is over 255 in name '{text}'";
-                        return false;
-                    }
-                    i += 3;
-                }
-                else
-                {
-                    value = text[i + 1];
-                    i += 1;
-                    if (value > 127)
-                    {
-                        error = $"non-ASCII character in name '{text}'";
-                        return false;
-                    }
-                }
-            }
-            else
-            {
-                if (c > 127)
-                {
-                    error = $"non-ASCII character in name '{text}' (use punycode or \\DDD escapes)";
-                    return false;
-                }
-                value = c;
-            }
-            labelLen++;
-            if (labelLen > MaxLabelLength)
-            {
-                error = $"label longer than {MaxLabelLength} octets in name '{text}'";
-                return false;
-            }
-            if (labelStart + 1 + labelLen >= buffer.Length)
-            {
-                error = $"name '{text}' is longer than {MaxWireLength} octets";
-                return false;
-            }
-            buffer[labelStart + labelLen] = (byte)value;
-        }
-        if (labelLen > 0)
-        {
-            buffer[labelStart] = (byte)labelLen;
-            labels++;
-            pos = labelStart + 1 + labelLen;
-        }
-        int totalLength = pos + 1 + (absolute ? 0 : (origin is null ? 0 : origin._wire.Length - 1));
-        if (!absolute && origin is null)
-        {
-            error = $"relative name '{text}' with no origin";
-            return false;
-        }
-        if (totalLength > MaxWireLength)
-        {
-            error = $"name '{text}' is longer than {MaxWireLength} octets";
-            return false;
-        }
-        var bytes = new byte[totalLength];
-        buffer[..pos].CopyTo(bytes);
-        if (absolute)
-        {
-            bytes[pos] = 0;
-        }
-        else
-        {
-            origin!._wire.CopyTo(bytes.AsSpan(pos));
-            labels += origin.LabelCount;
-        }
-        FoldCase(bytes);
-        name = new DnsName(bytes, labels);
+        FoldCase(wire);
+        int labels = 0;
+        for (int pos = 0; wire[pos] != 0; pos += wire[pos] + 1) labels++;
+        name = labels == 0 ? Root : new DnsName(wire, labels);
         return true;
     }
 

@@ -1,11 +1,11 @@
-namespace GslbDns.Zones.Reading;
+namespace GslbDns.Protocol;
 
 /// <summary>
 /// Presentation-format names to uncompressed wire form with the letters' case kept as written, for
 /// names inside RDATA: RFC 4343 §4.1 asks servers to preserve case where they can, unlike owner
 /// names, which <see cref="GslbDns.Protocol.DnsName"/> folds for look-ups.
 /// </summary>
-internal static class NameText
+public static class NameText
 {
     private const int MaxWireLength = 255;
     private const int MaxLabelLength = 63;
