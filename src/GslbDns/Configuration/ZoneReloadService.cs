@@ -66,6 +66,8 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
             {
                 context.Cancel = true;
                 Log.Reloading(_logger, "SIGHUP");
+                // SIGHUP re-reads everything: GeoIP databases too, without waiting for their poll.
+                _geo.Reload();
                 Request();
             });
         }

@@ -30,6 +30,9 @@ public static class ServerHost
             o.UseUtcTimestamp = true;
             o.ColorBehavior = LoggerColorBehavior.Disabled;
         });
+        // A start-up failure is reported once, as one line on stderr (Program); the host's own
+        // error log of it would repeat it with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddGslbDns(builder.Configuration);
         return builder.Build();

@@ -37,4 +37,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "GeoIP databases changed ({GeoIp}); recompiling steering")]
     public static partial void GeoIpChanged(ILogger logger, string geoIp);
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "GeoIP: loaded {Database} with {Records} distinct records")]
+    public static partial void GeoIpLoaded(ILogger logger, string database, int records);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Error, Message = "GeoIP: {Problem}; still using the copy loaded at {Built:u}")]
+    public static partial void GeoIpRejectedKeepingOld(ILogger logger, string problem, DateTimeOffset built);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "GeoIP: {Problem}; not loaded")]
+    public static partial void GeoIpRejected(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "GeoIP: {Path} does not exist")]
+    public static partial void GeoIpMissing(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "GeoIP: cannot watch {Path}: folder does not exist")]
+    public static partial void GeoIpCannotWatch(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "GeoIP: file watching failed for {Folder}; relying on polling")]
+    public static partial void GeoIpWatchFailed(ILogger logger, Exception exception, string folder);
 }

@@ -127,7 +127,7 @@ public sealed class QueryPipeline : IQueryHandler
         writer.WriteHeader(id, flags);
         if (query.HasEdns)
         {
-            writer.Reserve(OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0));
+            writer.Reserve(OptReserve(ref query));
         }
         if (query.QuestionEnd > 0)
         {
@@ -136,6 +136,9 @@ public sealed class QueryPipeline : IQueryHandler
         }
         return writer;
     }
+
+    /// <summary>Room kept free for our OPT record, so answers never push it out (RFC 6891 §7).</summary>
+    private static int OptReserve(ref DnsQuery query) => OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0);
 
     private int End(ref MessageWriter writer, ref DnsQuery query, ResponseCode rcode, bool authoritative, bool truncated, byte scopePrefix)
     {
@@ -146,7 +149,7 @@ public sealed class QueryPipeline : IQueryHandler
         writer.SetFlags(flags);
         if (query.HasEdns)
         {
-            writer.Release(OptLength + MaxEcsOptionLength);
+            writer.Release(OptReserve(ref query));
             Span<byte> options = stackalloc byte[MaxEcsOptionLength];
             int optionsLength = query.ClientSubnet.Present ? ClientSubnetWriter.Write(options, query.ClientSubnet, scopePrefix) : 0;
             writer.WriteOpt((ushort)Math.Max(512, _options.MaxUdpPayload), (byte)((ushort)rcode >> 4), query.DnssecOk, options[..optionsLength]);

@@ -1,3 +1,4 @@
+using GslbDns.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace GslbDns.Steering.Geo;
@@ -47,7 +48,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
             var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path);
             if (folder is null || !Directory.Exists(folder))
             {
-                _logger.LogWarning("GeoIP: cannot watch {Path}: folder does not exist", path);
+                Log.GeoIpCannotWatch(_logger, path);
                 continue;
             }
             var watcher = new FileSystemWatcher(folder, Directory.Exists(path) ? "*.mmdb" : Path.GetFileName(path))
@@ -60,7 +61,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
             watcher.Renamed += (_, _) => Schedule();
             watcher.Error += (_, e) =>
             {
-                _logger.LogWarning(e.GetException(), "GeoIP: file watching failed for {Folder}; relying on polling", folder);
+                Log.GeoIpWatchFailed(_logger, e.GetException(), folder);
                 Schedule();
             };
             watcher.EnableRaisingEvents = true;
@@ -107,7 +108,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
                     loaded[file] = new Loaded(database, stamp.Item1, stamp.Item2);
                     _rejected.Remove(file);
                     changed = true;
-                    _logger.LogInformation("GeoIP: loaded {Database} with {Records} distinct records", database, database.RecordCount);
+                    Log.GeoIpLoaded(_logger, database.ToString(), database.RecordCount);
                 }
                 catch (GeoDatabaseException e)
                 {
@@ -115,12 +116,12 @@ public sealed class GeoDatabaseWatcher : IDisposable
                     {
                         // Keep serving the copy that worked; remember the bad file's stamp so it is not re-read until it changes again.
                         loaded[file] = previous with { Length = stamp.Item1, LastWriteUtc = stamp.Item2 };
-                        _logger.LogError("GeoIP: {Problem}; still using the copy loaded at {Built:u}", e.Message, previous.Database.BuildTime);
+                        Log.GeoIpRejectedKeepingOld(_logger, e.Message, previous.Database.BuildTime);
                     }
                     else
                     {
                         _rejected[file] = stamp;
-                        _logger.LogError("GeoIP: {Problem}; not loaded", e.Message);
+                        Log.GeoIpRejected(_logger, e.Message);
                     }
                 }
             }
@@ -200,7 +201,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
             }
             else
             {
-                _logger.LogWarning("GeoIP: {Path} does not exist", path);
+                Log.GeoIpMissing(_logger, path);
             }
         }
         return files.Distinct(StringComparer.Ordinal).ToList();
