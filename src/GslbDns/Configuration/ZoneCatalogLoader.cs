@@ -27,6 +27,7 @@ public sealed class ZoneCatalogLoader
     private readonly object _gate = new();
     private Dictionary<string, LoadedZone> _lastGood = new(StringComparer.Ordinal);
     private (AdminStateFile File, byte[] Fingerprint) _admin = (AdminStateFile.Empty, []);
+    private readonly GeoTreeCache _trees = new();
 
     public ZoneCatalogLoader(ZoneStore store, string folder, Func<GeoDatabaseSet> geo, ILogger<ZoneCatalogLoader> logger)
     {
@@ -44,6 +45,9 @@ public sealed class ZoneCatalogLoader
 
     /// <summary>Counts completed loads, so callers can wait for a reload to have happened.</summary>
     public int Generation { get; private set; }
+
+    /// <summary>GeoIP look-up trees compiled since start; services that classify alike share one.</summary>
+    public int TreeCompilations => _trees.Compilations;
 
     /// <summary>First load: any problem is fatal, so a server never starts half-configured.</summary>
     public void LoadInitial()
@@ -102,6 +106,7 @@ public sealed class ZoneCatalogLoader
 
             _lastGood = next;
             _store.Publish(new ZoneSet(Deduplicate(next.Values)));
+            _trees.Trim(next.Values.SelectMany(z => z.Policy?.Steering?.Services ?? []).Select(s => s.Tree));
             LastProblems = problems;
             Generation++;
             return problems;
@@ -144,7 +149,7 @@ public sealed class ZoneCatalogLoader
             var adminProblems = new List<ZoneProblem>();
             var state = new StaticRegionState(policy.Document, admin.File.Resolve(policy.Document, adminProblems));
             if (adminProblems.Count > 0) Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', adminProblems));
-            var steering = SteeringCompiler.Compile(policy.Document, loaded.Zone, geo, state);
+            var steering = SteeringCompiler.Compile(policy.Document, loaded.Zone, geo, state, _trees);
             Log.SteeringLoaded(_logger, loaded.Zone.Origin.ToString(), steering.Services.Length, Relative(policyPath), geo.ToString());
             policy = policy with { Steering = steering, Geo = geo, AdminFingerprint = admin.Fingerprint };
         }

@@ -13,27 +13,15 @@ namespace GslbDns.Steering;
 /// </summary>
 public static class SteeringCompiler
 {
-    public static ZoneSteering Compile(PolicyDocument document, CompiledZone zone, GeoDatabaseSet? databases, IRegionStateSource state)
+    public static ZoneSteering Compile(PolicyDocument document, CompiledZone zone, GeoDatabaseSet? databases, IRegionStateSource state,
+        GeoTreeCache? trees = null)
     {
+        trees ??= new GeoTreeCache();
         var services = new SteeredService[document.Services.Length];
         foreach (var policy in document.Services)
         {
             var classifier = new TopologyClassifier(policy);
-            // Leaves are keyed by the ranking alone, not by the rule that produced it: two rules that
-            // rank regions alike give the same answer, so their networks merge into one ECS scope.
-            var rankings = new List<RegionRanking>();
-            var index = new Dictionary<RegionRanking, int>();
-            var splits = classifier.Cidrs.Select(c => (c.Bits, c.Length)).ToArray();
-            var tree = GeoTree.Compile(databases, splits, (facts, start) =>
-            {
-                var ranking = classifier.Classify(ClientLocationAdapter.From(facts), start).Ranking;
-                if (!index.TryGetValue(ranking, out int id))
-                {
-                    index[ranking] = id = rankings.Count;
-                    rankings.Add(ranking);
-                }
-                return id;
-            });
+            var compiled = trees.GetOrCompile(policy, classifier, databases);
             var regions = new SteeredRegion[policy.Regions.Length];
             for (int i = 0; i < regions.Length; i++)
             {
@@ -44,7 +32,7 @@ public static class SteeringCompiler
                     Retimed(node?.Find(RecordType.AAAA), policy.Ttl));
             }
             bool answersAddresses = policy.Mode == ServiceMode.Address || policy.Name.Equals(zone.Origin);
-            services[policy.Index] = new SteeredService(policy, answersAddresses, tree, [.. rankings], classifier, regions);
+            services[policy.Index] = new SteeredService(policy, answersAddresses, compiled.Tree, compiled.Rankings, classifier, regions);
         }
         return new ZoneSteering(document, state, services);
     }

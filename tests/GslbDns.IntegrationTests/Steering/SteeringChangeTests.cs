@@ -100,3 +100,22 @@ public sealed class SteeringChangeTests
             "the new database", TimeSpan.FromSeconds(15));
     }
 }
+
+/// <summary>Look-up trees are compiled once per distinct way of classifying clients, not per service or per reload.</summary>
+public sealed class GeoTreeSharingTests
+{
+    [Fact]
+    public async Task ServicesThatClassifyAlike_ShareOneTree_AdminChangesCompileNothing()
+    {
+        await using var server = await SteeringSetup.StartAsync();
+        var loader = server.Services.GetRequiredService<ZoneCatalogLoader>();
+        // www, split, the apex and addr each classify differently; closed and empty alike.
+        Assert.Equal(5, loader.TreeCompilations);
+
+        int generation = loader.Generation;
+        await File.WriteAllTextAsync(Path.Combine(server.ZonesFolder, "admin-state.yaml"), "www.example.com: { ap: drain }\n");
+        await Poll.UntilAsync(async () => Ecs.Region((await Ecs.QueryAsync(server.Client, "www.example.com", RecordType.A, "1.1.5.0/24")).Reply) == "us", "ap drained");
+        Assert.True(loader.Generation > generation);
+        Assert.Equal(5, loader.TreeCompilations);
+    }
+}
