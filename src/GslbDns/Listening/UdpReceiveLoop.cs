@@ -15,6 +15,7 @@ internal sealed class UdpReceiveLoop
     private const int QueryBufferBytes = 64 * 1024;
     private const int ResponseBufferBytes = ushort.MaxValue;
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan StopPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly Socket _socket;
     private readonly IPEndPoint _localEndPoint;
@@ -46,6 +47,144 @@ internal sealed class UdpReceiveLoop
 
     private void Run()
     {
+        if (LinuxDatagrams.IsSupported && RunBatched())
+        {
+            return;
+        }
+        RunSingle();
+    }
+
+    /// <summary>
+    /// Linux: many datagrams per system call (recvmmsg/sendmmsg). Returns false, before serving
+    /// anything, when the socket cannot be used that way, so the portable loop takes over.
+    /// </summary>
+    private bool RunBatched()
+    {
+        var handle = _socket.SafeHandle;
+        bool added = false;
+        try
+        {
+            // The receive timeout bounds how long a stop waits: the loop holds a reference on the
+            // descriptor, so closing the socket cannot pull it from under a blocked recvmmsg.
+            _socket.ReceiveTimeout = (int)StopPoll.TotalMilliseconds;
+            handle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+        try
+        {
+            int fd = (int)handle.DangerousGetHandle();
+            if (!LinuxDatagrams.TryMakeBlocking(fd))
+            {
+                _socket.ReceiveTimeout = 0;
+                return false;
+            }
+            using var batch = new UdpBatch();
+            while (!_stopping)
+            {
+                int count = batch.Receive(fd);
+                if (count < 0)
+                {
+                    OnReceiveErrno(-count);
+                    continue;
+                }
+                int replies = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    // A datagram cut by the buffer would be answered wrongly; 64 KiB buffers make it impossible.
+                    if (batch.IsTruncated(i))
+                    {
+                        continue;
+                    }
+                    int length = Handle(batch.Query(i), batch.Response(i), new RequestContext(Transport.Udp, batch.Sender(i)));
+                    if (length > 0)
+                    {
+                        batch.QueueReply(replies++, i, length);
+                    }
+                }
+                for (int first = 0; first < replies;)
+                {
+                    int sent = batch.Send(fd, first, replies - first);
+                    if (sent > 0)
+                    {
+                        first += sent;
+                    }
+                    else if (sent != -LinuxDatagrams.EIntr)
+                    {
+                        // The first queued reply failed: report it (unless the peer caused it) and go on with the rest.
+                        OnSendErrno(-sent);
+                        first++;
+                    }
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Runs the handler; a negative or oversized length is reported and treated as "no reply".</summary>
+    private int Handle(ReadOnlySpan<byte> query, Span<byte> response, in RequestContext context)
+    {
+        int length;
+        try
+        {
+            length = _handler.Handle(query, response, in context);
+        }
+        catch (Exception e)
+        {
+            if (_handlerErrors.ShouldLog(out var suppressed))
+            {
+                _logger.HandlerFailed(e, _localEndPoint, suppressed);
+            }
+            return 0;
+        }
+        if (length < 0 || length > response.Length)
+        {
+            if (_handlerErrors.ShouldLog(out var suppressed))
+            {
+                _logger.HandlerLengthInvalid(_localEndPoint, length, response.Length, suppressed);
+            }
+            return 0;
+        }
+        return length;
+    }
+
+    private void OnReceiveErrno(int errno)
+    {
+        if (errno is LinuxDatagrams.EAgain or LinuxDatagrams.EIntr || _stopping)
+        {
+            return; // the receive timeout, or a signal: look at _stopping and receive again
+        }
+        if (_receiveErrors.ShouldLog(out var suppressed))
+        {
+            _logger.UdpReceiveFailed(_localEndPoint, "errno " + errno, suppressed);
+        }
+        Thread.Sleep(ErrorBackoff);
+    }
+
+    private void OnSendErrno(int errno)
+    {
+        // ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EMSGSIZE, EPERM (a firewall): about that peer only.
+        if (errno is 111 or 113 or 101 or 90 or 1 || _stopping)
+        {
+            return;
+        }
+        if (_sendErrors.ShouldLog(out var suppressed))
+        {
+            _logger.UdpSendFailed(_localEndPoint, "errno " + errno, suppressed);
+        }
+    }
+
+    private void RunSingle()
+    {
         var query = new byte[QueryBufferBytes];
         var response = new byte[ResponseBufferBytes];
         var peer = new SocketAddress(_socket.AddressFamily);
@@ -66,30 +205,9 @@ internal sealed class UdpReceiveLoop
                 return;
             }
 
-            var context = new RequestContext(Transport.Udp, ClientAddress.FromSocketAddress(peer));
-            int length;
-            try
-            {
-                length = _handler.Handle(query.AsSpan(0, received), response.AsSpan(), in context);
-            }
-            catch (Exception e)
-            {
-                if (_handlerErrors.ShouldLog(out var suppressed))
-                {
-                    _logger.HandlerFailed(e, _localEndPoint, suppressed);
-                }
-                continue;
-            }
+            int length = Handle(query.AsSpan(0, received), response.AsSpan(), new RequestContext(Transport.Udp, ClientAddress.FromSocketAddress(peer)));
             if (length == 0)
             {
-                continue;
-            }
-            if (length < 0 || length > response.Length)
-            {
-                if (_handlerErrors.ShouldLog(out var suppressed))
-                {
-                    _logger.HandlerLengthInvalid(_localEndPoint, length, response.Length, suppressed);
-                }
                 continue;
             }
 
