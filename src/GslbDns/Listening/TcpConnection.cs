@@ -206,28 +206,7 @@ internal sealed class TcpConnection
     {
         // The handler is synchronous; its run time is not the client's fault.
         Volatile.Write(ref _deadline, NoDeadline);
-        int length;
-        try
-        {
-            length = _handler.Handle(query, response, in _context);
-        }
-        catch (Exception e)
-        {
-            if (_handlerErrors.ShouldLog(out var suppressed))
-            {
-                _logger.HandlerFailed(e, _localEndPoint, suppressed);
-            }
-            return 0;
-        }
-        if (length < 0 || length > response.Length)
-        {
-            if (_handlerErrors.ShouldLog(out var suppressed))
-            {
-                _logger.HandlerLengthInvalid(_localEndPoint, length, response.Length, suppressed);
-            }
-            return 0;
-        }
-        return length;
+        return GuardedHandler.Handle(_handler, query, response, in _context, _handlerErrors, _logger, _localEndPoint);
     }
 
     private async ValueTask SendAsync(byte[] buffer, int count)

@@ -130,32 +130,8 @@ internal sealed class UdpReceiveLoop
         }
     }
 
-    /// <summary>Runs the handler; a negative or oversized length is reported and treated as "no reply".</summary>
-    private int Handle(ReadOnlySpan<byte> query, Span<byte> response, in RequestContext context)
-    {
-        int length;
-        try
-        {
-            length = _handler.Handle(query, response, in context);
-        }
-        catch (Exception e)
-        {
-            if (_handlerErrors.ShouldLog(out var suppressed))
-            {
-                _logger.HandlerFailed(e, _localEndPoint, suppressed);
-            }
-            return 0;
-        }
-        if (length < 0 || length > response.Length)
-        {
-            if (_handlerErrors.ShouldLog(out var suppressed))
-            {
-                _logger.HandlerLengthInvalid(_localEndPoint, length, response.Length, suppressed);
-            }
-            return 0;
-        }
-        return length;
-    }
+    private int Handle(ReadOnlySpan<byte> query, Span<byte> response, in RequestContext context) =>
+        GuardedHandler.Handle(_handler, query, response, in context, _handlerErrors, _logger, _localEndPoint);
 
     private void OnReceiveErrno(int errno)
     {
