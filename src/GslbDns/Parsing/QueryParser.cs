@@ -78,10 +78,7 @@ public static class QueryParser
                 return outcome;
             }
         }
-        if (pos != message.Length)
-        {
-            // Trailing garbage: be liberal, as knot and BIND are; the sections we need were whole.
-        }
+        // Bytes after the last record are ignored, as knot and BIND do: the sections we read were whole.
         return ParseOutcome.Query;
     }
 
