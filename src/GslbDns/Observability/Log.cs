@@ -47,11 +47,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "GeoIP: {Problem}; not loaded")]
     public static partial void GeoIpRejected(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "GeoIP: {Path} does not exist")]
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "GeoIP: {Path} does not exist; no databases from it")]
     public static partial void GeoIpMissing(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "GeoIP: cannot watch {Path}: folder does not exist")]
-    public static partial void GeoIpCannotWatch(ILogger logger, string path);
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Error, Message = "GeoIP: reload failed; still using {Databases}")]
+    public static partial void GeoIpReloadFailed(ILogger logger, Exception exception, string databases);
 
     [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "GeoIP: file watching failed for {Folder}; relying on polling")]
     public static partial void GeoIpWatchFailed(ILogger logger, Exception exception, string folder);

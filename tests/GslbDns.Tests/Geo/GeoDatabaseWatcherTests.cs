@@ -32,6 +32,9 @@ public sealed class GeoDatabaseWatcherTests
         }
     }
 
+    /// <summary>Keeps file events from reloading behind the test's back where it calls Reload itself.</summary>
+    private static readonly TimeSpan ExplicitOnly = TimeSpan.FromHours(1);
+
     private static string CountryAt(GeoDatabaseSet set, string address) => set.Lookup(Address(address)).Country ?? "-";
 
     private static void ReplaceAtomically(string target, Action<string> write)
@@ -58,7 +61,7 @@ public sealed class GeoDatabaseWatcherTests
         Write(Path.Combine(dir.Path, "b-asn.mmdb"), "Test-ASN", ("81.2.69.0/24", Asn(20712, "AAISP")));
         Write(Path.Combine(dir.Path, "a-city.mmdb"), "Test-City", ("81.2.69.0/24", Country("GB")));
         File.WriteAllText(Path.Combine(dir.Path, "notes.txt"), "ignored");
-        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["."]), dir.Path, new RecordingLogger());
+        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["."]) { Debounce = ExplicitOnly }, dir.Path, new RecordingLogger());
 
         watcher.Start();
 
@@ -91,7 +94,7 @@ public sealed class GeoDatabaseWatcherTests
         using var dir = new TempDirectory();
         Directory.CreateDirectory(Path.Combine(dir.Path, "geoip"));
         var path = Write(Path.Combine(dir.Path, "geoip", "city.mmdb"), "Test-City", ("192.0.2.0/24", Country("US")));
-        using var watcher = new GeoDatabaseWatcher(GeoDatabaseSources.Default with { InMemory = true }, dir.Path, new RecordingLogger());
+        using var watcher = new GeoDatabaseWatcher(GeoDatabaseSources.Default with { InMemory = true, Debounce = ExplicitOnly }, dir.Path, new RecordingLogger());
         watcher.Start();
         var before = watcher.Current;
 
@@ -110,7 +113,7 @@ public sealed class GeoDatabaseWatcherTests
         using var dir = new TempDirectory();
         var path = Write(Path.Combine(dir.Path, "city.mmdb"), "Test-City", ("192.0.2.0/24", Country("US")));
         var logger = new RecordingLogger();
-        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["city.mmdb"]), dir.Path, logger);
+        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["city.mmdb"]) { Debounce = ExplicitOnly }, dir.Path, logger);
         var changes = 0;
         watcher.Changed += _ => changes++;
         watcher.Start();
@@ -138,7 +141,7 @@ public sealed class GeoDatabaseWatcherTests
     {
         using var dir = new TempDirectory();
         Write(Path.Combine(dir.Path, "a.mmdb"), "Test-City", ("192.0.2.0/24", Country("US")));
-        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["."]), dir.Path, new RecordingLogger());
+        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["."]) { Debounce = ExplicitOnly }, dir.Path, new RecordingLogger());
         watcher.Start();
 
         var added = Write(Path.Combine(dir.Path, "b.mmdb"), "Test-ASN", ("192.0.2.0/24", Asn(64496, "Example")));
@@ -158,12 +161,38 @@ public sealed class GeoDatabaseWatcherTests
         Write(Path.Combine(dir.Path, "good.mmdb"), "Test-City", ("192.0.2.0/24", Country("US")));
         File.WriteAllText(Path.Combine(dir.Path, "bad.mmdb"), "nope");
         var logger = new RecordingLogger();
-        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["."]), dir.Path, logger);
+        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["."]) { Debounce = ExplicitOnly }, dir.Path, logger);
 
         watcher.Start();
         watcher.Reload();
 
         Assert.Equal(["good.mmdb"], watcher.Current.Databases.Select(d => Path.GetFileName(d.Path)));
         Assert.Single(logger.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("bad.mmdb"));
+    }
+
+    [Fact]
+    public void MissingFolder_EmptySetAndOneWarningUntilItAppears()
+    {
+        using var dir = new TempDirectory();
+        var logger = new RecordingLogger();
+        using var watcher = new GeoDatabaseWatcher(GeoDatabaseSources.Default with { Debounce = TimeSpan.FromMilliseconds(50) }, dir.Path, logger);
+        GeoDatabaseSet? announced = null;
+        watcher.Changed += set => Volatile.Write(ref announced, set);
+
+        watcher.Start();
+        watcher.Reload();
+
+        Assert.Empty(watcher.Current.Databases);
+        Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("does not exist"));
+
+        Directory.CreateDirectory(Path.Combine(dir.Path, "geoip"));
+        Write(Path.Combine(dir.Path, "geoip", "city.mmdb"), "Test-City", ("192.0.2.0/24", Country("US")));
+
+        // The folder's creation triggers a reload that loads the file and starts watching the folder.
+        WaitFor(() => Volatile.Read(ref announced) is { Databases.Count: 1 }, "the new folder to be loaded");
+        Assert.Equal("US", CountryAt(watcher.Current, "192.0.2.1"));
+        Volatile.Write(ref announced, null);
+        Write(Path.Combine(dir.Path, "geoip", "asn.mmdb"), "Test-ASN", ("192.0.2.0/24", Asn(64496, "Example")));
+        WaitFor(() => Volatile.Read(ref announced) is { Databases.Count: 2 }, "a file added to the new folder");
     }
 }

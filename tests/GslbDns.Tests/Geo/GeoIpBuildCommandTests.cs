@@ -1,3 +1,4 @@
+using GslbDns.Protocol;
 using System.Net;
 using GslbDns.Steering.Geo;
 using MaxMind.Db;
@@ -108,15 +109,42 @@ public sealed class GeoIpBuildCommandTests
     }
 
     [Fact]
-    public void Json_Duplicate_NamesBothLines()
+    public void Json_DuplicateWithDifferentData_NamesBothLines()
     {
         using var dir = new TempDirectory();
-        var source = dir.File("dup.json", "[\n{ \"10.0.0.0/8\": {} },\n{ \"10.0.0.0/8\": {} }\n]");
+        var source = dir.File("dup.json", "[\n{ \"10.0.0.0/8\": { \"a\": 1 } },\n{ \"::10.0.0.0/104\": { \"a\": 2 } },\n{ \"11.0.0.0/8\": {} },\n{ \"11.0.0.0/8\": {} }\n]");
 
         var (code, _, stderr) = Run(source, dir.File("out.mmdb"));
 
         Assert.Equal(1, code);
-        Assert.Contains($"{source}:3: network 10.0.0.0/8 is already defined at {source}:2", stderr);
+        Assert.Contains($"{source}:3: network 10.0.0.0/8 is already defined with different data at {source}:2", stderr);
+        Assert.Contains("1 error(s)", stderr);
+    }
+
+    [MaxMindDataFact]
+    public void Json_MaxMindCityTestSource_BuildsDatabaseThatAgreesWithTheirs()
+    {
+        using var dir = new TempDirectory();
+        var output = dir.File("city.mmdb");
+
+        var (code, _, stderr) = Run(GeoTestData.MaxMind("GeoIP2-City-Test.json"), output);
+
+        Assert.True(code == 0, stderr);
+        using var ours = new Reader(output);
+        using var theirs = new Reader(GeoTestData.MaxMind("GeoIP2-City-Test.mmdb"));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(GeoTestData.MaxMind("GeoIP2-City-Test.json")));
+        var checkedNetworks = 0;
+        foreach (var element in json.RootElement.EnumerateArray())
+        {
+            var network = IpPrefix.Parse(element.EnumerateObject().Single().Name);
+            var address = new GslbDns.Pipeline.ClientAddress(network.Bits, network.IsIPv4).ToIPAddress();
+            var a = ours.Find<Dictionary<string, object>>(address, out var ourPrefix);
+            var b = theirs.Find<Dictionary<string, object>>(address, out var theirPrefix);
+            Assert.Equal(theirPrefix, ourPrefix);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(b), System.Text.Json.JsonSerializer.Serialize(a));
+            checkedNetworks++;
+        }
+        Assert.True(checkedNetworks > 200);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class GeoDatabase : IDisposable
             return database;
         }
         catch (Exception e) when (e is InvalidDatabaseException or DeserializationException or IOException or UnauthorizedAccessException
-                                      or InvalidOperationException or ArgumentException or OverflowException)
+                                      or InvalidOperationException or ArgumentException or OverflowException or IndexOutOfRangeException)
         {
             reader?.Dispose();
             file?.Dispose();

@@ -20,6 +20,9 @@ public sealed class GeoDatabaseWatcher : IDisposable
     private readonly Timer _timer;
     private Dictionary<string, Loaded> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Length, DateTime LastWriteUtc)> _rejected = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedMissing = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Folder, string Filter)> _watched = [];
+    private bool _started;
     private GeoDatabaseSet _current = GeoDatabaseSet.Empty;
     private bool _disposed;
 
@@ -30,7 +33,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
         _sources = sources;
         _baseDirectory = baseDirectory;
         _logger = logger;
-        _timer = new Timer(_ => Reload());
+        _timer = new Timer(_ => ReloadFromTimer());
     }
 
     /// <summary>The databases now in use; read once per use, it is replaced as a whole on change.</summary>
@@ -42,18 +45,32 @@ public sealed class GeoDatabaseWatcher : IDisposable
     /// <summary>Loads the databases and starts watching their files and folders.</summary>
     public void Start()
     {
+        lock (_reloadLock)
+        {
+            _started = true;
+        }
         Reload();
+        _timer.Change(_sources.PollInterval, _sources.PollInterval);
+    }
+
+    /// <summary>
+    /// Watches each configured folder for *.mmdb changes and each configured file by name; a folder that
+    /// does not exist yet is watched from its parent so its creation triggers a reload.
+    /// Paths ending in .mmdb are files, anything else a folder.
+    /// </summary>
+    private void WatchPaths()
+    {
         foreach (var path in _sources.Paths.Select(Resolve))
         {
-            var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path);
-            if (folder is null || !Directory.Exists(folder))
+            var isFile = path.EndsWith(".mmdb", StringComparison.OrdinalIgnoreCase);
+            var (folder, filter) = !isFile && Directory.Exists(path) ? (path, "*.mmdb") : (Path.GetDirectoryName(path), Path.GetFileName(path));
+            if (folder is null || !Directory.Exists(folder) || !_watched.Add((folder, filter)))
             {
-                Log.GeoIpCannotWatch(_logger, path);
                 continue;
             }
-            var watcher = new FileSystemWatcher(folder, Directory.Exists(path) ? "*.mmdb" : Path.GetFileName(path))
+            var watcher = new FileSystemWatcher(folder, filter)
             {
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
             };
             watcher.Changed += (_, _) => Schedule();
             watcher.Created += (_, _) => Schedule();
@@ -67,7 +84,6 @@ public sealed class GeoDatabaseWatcher : IDisposable
             watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);
         }
-        _timer.Change(_sources.PollInterval, _sources.PollInterval);
     }
 
     /// <summary>
@@ -83,6 +99,10 @@ public sealed class GeoDatabaseWatcher : IDisposable
             if (_disposed)
             {
                 return false;
+            }
+            if (_started)
+            {
+                WatchPaths();
             }
             var files = ListFiles();
             var loaded = new Dictionary<string, Loaded>(StringComparer.Ordinal);
@@ -150,6 +170,19 @@ public sealed class GeoDatabaseWatcher : IDisposable
         return true;
     }
 
+    /// <summary>Timer callbacks run on the thread pool, where an escaping exception would end the process.</summary>
+    private void ReloadFromTimer()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception e)
+        {
+            Log.GeoIpReloadFailed(_logger, e, Current.ToString());
+        }
+    }
+
     public void Dispose()
     {
         lock (_reloadLock)
@@ -199,10 +232,16 @@ public sealed class GeoDatabaseWatcher : IDisposable
                 // A configured file that vanished keeps its loaded copy until it comes back.
                 files.Add(path);
             }
-            else
+            else if (_reportedMissing.Add(path))
             {
                 Log.GeoIpMissing(_logger, path);
+                continue;
             }
+            else
+            {
+                continue;
+            }
+            _reportedMissing.Remove(path);
         }
         return files.Distinct(StringComparer.Ordinal).ToList();
     }

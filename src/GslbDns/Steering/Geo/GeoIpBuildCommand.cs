@@ -97,14 +97,16 @@ public static class GeoIpBuildCommand
             ? epoch
             : (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
+    /// <summary>A network listed twice is an error unless both entries carry the same data.</summary>
     private static IEnumerable<ZoneProblem> FindDuplicates(IReadOnlyList<GeoSourceEntry> entries)
     {
-        var first = new Dictionary<IpPrefix, SourceLocation>();
+        var first = new Dictionary<IpPrefix, GeoSourceEntry>();
         foreach (var entry in entries)
         {
-            if (!first.TryAdd(entry.Network, entry.Location))
+            if (!first.TryAdd(entry.Network, entry)
+                && !MmdbDataSectionWriter.Canonical(first[entry.Network].Data).AsSpan().SequenceEqual(MmdbDataSectionWriter.Canonical(entry.Data)))
             {
-                yield return new ZoneProblem(entry.Location, $"network {entry.Network} is already defined at {first[entry.Network]}");
+                yield return new ZoneProblem(entry.Location, $"network {entry.Network} is already defined with different data at {first[entry.Network].Location}");
             }
         }
     }

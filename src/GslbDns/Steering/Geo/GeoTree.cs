@@ -17,12 +17,39 @@ public sealed class GeoTree
     private readonly int _root;
     private readonly GeoDatabaseSet? _databases;
 
+    // Where the walk stands after the first 16 bits of an IPv6 address, or after ::ffff: and the first
+    // 16 bits of an IPv4 address: the node or leaf value and its depth (less when a leaf came first).
+    // This skips the 96 shared steps to the IPv4 space and the sparse top of the IPv6 space.
+    private const int StrideBits = 16;
+    private readonly int[] _ipv6Start = new int[1 << StrideBits];
+    private readonly byte[] _ipv6StartDepth = new byte[1 << StrideBits];
+    private readonly int[] _ipv4Start = new int[1 << StrideBits];
+    private readonly byte[] _ipv4StartDepth = new byte[1 << StrideBits];
+
     internal GeoTree(int[] children, int[] outcomes, int root, GeoDatabaseSet? databases)
     {
         _children = children;
         _outcomes = outcomes;
         _root = root;
         _databases = databases;
+        var (mappedValue, mappedDepth) = Walk(root, 0, IpPrefix.MappedPrefix, 96);
+        for (var i = 0; i < 1 << StrideBits; i++)
+        {
+            (_ipv6Start[i], var v6Depth) = Walk(root, 0, (UInt128)(uint)i << (128 - StrideBits), StrideBits);
+            _ipv6StartDepth[i] = (byte)v6Depth;
+            (_ipv4Start[i], var v4Depth) = Walk(mappedValue, mappedDepth, IpPrefix.MappedPrefix | ((uint)i << 16), 96 + StrideBits);
+            _ipv4StartDepth[i] = (byte)v4Depth;
+        }
+    }
+
+    private (int Value, int Depth) Walk(int value, int depth, UInt128 bits, int until)
+    {
+        while (value >= 0 && depth < until)
+        {
+            value = _children[2 * value + (int)((bits >> (127 - depth)) & UInt128.One)];
+            depth++;
+        }
+        return (value, depth);
     }
 
     /// <summary>Nodes in the compiled trie (each 8 bytes).</summary>
@@ -55,15 +82,27 @@ public sealed class GeoTree
     public int Lookup(ClientAddress address, out int scopePrefix)
     {
         var children = _children;
-        var value = _root;
-        var depth = 0;
         var high = (ulong)(address.Bits >> 64);
+        var low = (ulong)address.Bits;
+        int value;
+        int depth;
+        if (high == 0 && (low >> 32) == 0xffff)
+        {
+            var start = (int)((uint)low >> 16);
+            value = _ipv4Start[start];
+            depth = _ipv4StartDepth[start];
+        }
+        else
+        {
+            var start = (int)(high >> (64 - StrideBits));
+            value = _ipv6Start[start];
+            depth = _ipv6StartDepth[start];
+        }
         while (value >= 0 && depth < 64)
         {
             value = children[2 * value + (int)((high >> (63 - depth)) & 1)];
             depth++;
         }
-        var low = (ulong)address.Bits;
         while (value >= 0)
         {
             value = children[2 * value + (int)((low >> (127 - depth)) & 1)];
