@@ -104,6 +104,33 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task EnvironmentVariables_ConfigureTheServer_CommandLineWins()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_zones, "example.com.zone"), GoodZone);
+        int envPort = FreePort(), argPort = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["GSLBDNS_Server__Zones"] = _zones,
+            ["GSLBDNS_Server__Listen__0"] = $"127.0.0.1:{envPort}",
+            ["GSLBDNS_Server__MaxUdpPayload"] = "512",
+        };
+        using (var fromEnvironment = ServerProcess.Start(environment, "--no-watch"))
+        {
+            await fromEnvironment.WaitForOutputAsync($"127.0.0.1:{envPort}");
+            var reply = await new WireClient(new IPEndPoint(IPAddress.Loopback, envPort)).QueryAsync(false, "www.example.com", RecordType.A,
+                new QueryBuilder { EdnsPayload = 4096 });
+            Assert.Equal(512, reply.EDnsOptions!.UdpPayloadSize);
+            fromEnvironment.Signal("TERM");
+            Assert.Equal(0, await fromEnvironment.WaitForExitAsync());
+        }
+        using var overridden = ServerProcess.Start(environment, "--no-watch", "--listen", $"127.0.0.1:{argPort}");
+        await overridden.WaitForOutputAsync($"127.0.0.1:{argPort}");
+        Assert.DoesNotContain($"127.0.0.1:{envPort}", overridden.Stdout, StringComparison.Ordinal);
+        overridden.Signal("TERM");
+        Assert.Equal(0, await overridden.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Check_ValidFolder_PrintsSummary_ExitsZero()
     {
         await File.WriteAllTextAsync(Path.Combine(_zones, "example.com.zone"), GoodZone);

@@ -17,7 +17,10 @@ public sealed class ServerProcess : IDisposable
 
     public static string EntryAssembly => Path.Combine(AppContext.BaseDirectory, "gslbdns.dll");
 
-    public static ServerProcess Start(params string[] args)
+    public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the executable with extra environment variables (the GSLBDNS_ configuration source).</summary>
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +29,7 @@ public sealed class ServerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(EntryAssembly);
         foreach (var a in args) info.ArgumentList.Add(a);
