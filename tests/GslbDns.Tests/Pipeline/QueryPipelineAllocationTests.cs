@@ -85,9 +85,15 @@ public sealed class QueryPipelineAllocationTests
         var context = new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
         for (int i = 0; i < 100; i++) Assert.True(pipeline.Handle(query, response, context) > 12);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) pipeline.Handle(query, response, context);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        // The runtime itself may allocate once while it recompiles hot methods (tiered JIT), so
+        // several rounds are measured: an allocation per query would show in every one of them.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5 && fewest > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) pipeline.Handle(query, response, context);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
     }
 }

@@ -218,9 +218,16 @@ public class RegionChooserTests
         var service = Service();
         var state = State(Up, Loaded(95), Up);
         RegionChooser.Choose(service, SplitThenC, state, 1);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (ulong key = 0; key < 1000; key++) RegionChooser.Choose(service, SplitThenC, state, key);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Several rounds: the runtime may allocate once while it recompiles (tiered JIT); an
+        // allocation per choice would show in every round.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5 && fewest > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (ulong key = 0; key < 1000; key++) RegionChooser.Choose(service, SplitThenC, state, key);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
