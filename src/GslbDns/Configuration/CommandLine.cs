@@ -25,6 +25,7 @@ public static class CommandLine
           --tcp-idle-timeout SECS   close idle TCP connections after SECS (default: 10)
           --tcp-max-connections N   concurrent TCP connections (default: 256)
           --no-watch                do not watch the zones folder (SIGHUP still reloads)
+          --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
 
@@ -48,6 +49,11 @@ public static class CommandLine
             if (name == "--no-watch")
             {
                 settings["Server:WatchZones"] = "false";
+                continue;
+            }
+            if (name == "--no-udp-batch")
+            {
+                settings["Server:UdpBatch"] = "false";
                 continue;
             }
             string? key = name switch

@@ -19,6 +19,9 @@ public sealed class ServerOptions
     /// <summary>UDP sockets (SO_REUSEPORT) and receive threads per listen address.</summary>
     public int UdpThreads { get; set; } = 1;
 
+    /// <summary>Batch UDP system calls on Linux (recvmmsg/sendmmsg).</summary>
+    public bool UdpBatch { get; set; } = true;
+
     /// <summary>Seconds a TCP connection may stay idle (RFC 7766 §6.2.3).</summary>
     public double TcpIdleTimeoutSeconds { get; set; } = 10;
 

@@ -41,6 +41,7 @@ public static class ServerOptionsValidator
         {
             Endpoints = endpoints,
             UdpThreadsPerEndpoint = options.UdpThreads,
+            UdpBatching = options.UdpBatch,
             TcpIdleTimeout = TimeSpan.FromSeconds(options.TcpIdleTimeoutSeconds),
             TcpMaxConnections = options.TcpMaxConnections,
         };

@@ -18,6 +18,12 @@ public sealed record ListenerOptions
     /// </summary>
     public int UdpThreadsPerEndpoint { get; init; } = 1;
 
+    /// <summary>
+    /// On Linux, receive and send UDP in batches (recvmmsg/sendmmsg); off, or on other systems, one
+    /// datagram per system call. Off only to rule the batching out when chasing a problem.
+    /// </summary>
+    public bool UdpBatching { get; init; } = true;
+
     /// <summary>Requested SO_RCVBUF for UDP sockets; best effort, the kernel may cap it (net.core.rmem_max).</summary>
     public int UdpReceiveBufferBytes { get; init; } = 4 * 1024 * 1024;
 

@@ -76,7 +76,7 @@ internal sealed class UdpListener : IDisposable
                             shared = socket;
                         }
                     }
-                    _loops.Add(new UdpReceiveLoop(socket, endpoint, i, _handler, _logger));
+                    _loops.Add(new UdpReceiveLoop(socket, endpoint, i, _options.UdpBatching, _handler, _logger));
                 }
                 _localEndPoints.Add(endpoint);
             }

@@ -25,11 +25,13 @@ internal sealed class UdpReceiveLoop
     private readonly LogThrottle _receiveErrors = new(TimeSpan.FromSeconds(10));
     private readonly LogThrottle _sendErrors = new(TimeSpan.FromSeconds(10));
     private readonly LogThrottle _handlerErrors = new(TimeSpan.FromSeconds(10));
+    private readonly bool _batching;
     private volatile bool _stopping;
 
-    public UdpReceiveLoop(Socket socket, IPEndPoint localEndPoint, int index, IQueryHandler handler, ILogger logger)
+    public UdpReceiveLoop(Socket socket, IPEndPoint localEndPoint, int index, bool batching, IQueryHandler handler, ILogger logger)
     {
         _socket = socket;
+        _batching = batching && LinuxDatagrams.IsSupported;
         _localEndPoint = localEndPoint;
         _handler = handler;
         _logger = logger;
@@ -47,7 +49,7 @@ internal sealed class UdpReceiveLoop
 
     private void Run()
     {
-        if (LinuxDatagrams.IsSupported && RunBatched())
+        if (_batching && RunBatched())
         {
             return;
         }

@@ -7,13 +7,15 @@ namespace GslbDns.IntegrationTests.Listening;
 
 public sealed class AllocationTests
 {
-    [Fact]
-    public async Task Udp_ServingAQueryAllocatesNothingOnTheReceiveThread()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Udp_ServingAQueryAllocatesNothingOnTheReceiveThread(bool batching)
     {
         const int warmUp = 300;
         const int measured = 300;
         var handler = new AllocationProbe(warmUp + measured);
-        var listeners = new DnsServerListeners(new ListenerOptions { Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)] },
+        var listeners = new DnsServerListeners(new ListenerOptions { Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)], UdpBatching = batching },
             handler, NullLogger<DnsServerListeners>.Instance);
         await listeners.StartAsync(CancellationToken.None);
         try

@@ -27,8 +27,8 @@ internal sealed class RunningListeners : IAsyncDisposable
         return new RunningListeners(listeners, handler);
     }
 
-    public static Task<RunningListeners> StartAsync(IPAddress address) =>
-        StartAsync(new ListenerOptions { Endpoints = [new IPEndPoint(address, 0)] });
+    public static Task<RunningListeners> StartAsync(IPAddress address, bool batching = true) =>
+        StartAsync(new ListenerOptions { Endpoints = [new IPEndPoint(address, 0)], UdpBatching = batching });
 
     public async ValueTask DisposeAsync()
     {

@@ -8,10 +8,13 @@ namespace GslbDns.IntegrationTests.Listening;
 
 public sealed class UdpListenerTests
 {
-    [Fact]
-    public async Task Udp_RoundTripOnIPv4Loopback()
+    // Batched (recvmmsg/sendmmsg on Linux) and one datagram per call (the portable loop).
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Udp_RoundTripOnIPv4Loopback(bool batching)
     {
-        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback);
+        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback, batching);
         using var client = new UdpClientSocket(server.Endpoint);
         var query = Messages.Query(0x1234);
 
@@ -37,11 +40,13 @@ public sealed class UdpListenerTests
     }
 
     [Theory]
-    [InlineData(4000)]
-    [InlineData(65000)]
-    public async Task Udp_LargeQueryIsReceivedWhole(int length)
+    [InlineData(4000, true)]
+    [InlineData(65000, true)]
+    [InlineData(4000, false)]
+    [InlineData(65000, false)]
+    public async Task Udp_LargeQueryIsReceivedWhole(int length, bool batching)
     {
-        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback);
+        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback, batching);
         using var client = new UdpClientSocket(server.Endpoint);
         var query = Messages.Query(7, length);
 
@@ -52,10 +57,12 @@ public sealed class UdpListenerTests
         Assert.Equal(Messages.ExpectedReply(query), reply);
     }
 
-    [Fact]
-    public async Task Udp_HandlerReturningZeroSendsNoReplyAndKeepsServing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Udp_HandlerReturningZeroSendsNoReplyAndKeepsServing(bool batching)
     {
-        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback);
+        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback, batching);
         using var client = new UdpClientSocket(server.Endpoint);
 
         client.Send(Messages.Query(1, marker: EchoHandler.DropMarker));
@@ -65,10 +72,12 @@ public sealed class UdpListenerTests
         Assert.Equal(2, Messages.Id(await client.ReceiveAsync()));
     }
 
-    [Fact]
-    public async Task Udp_HandlerSeesUdpTransportAndClientAddress()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Udp_HandlerSeesUdpTransportAndClientAddress(bool batching)
     {
-        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback);
+        await using var server = await RunningListeners.StartAsync(IPAddress.Loopback, batching);
         using var client = new UdpClientSocket(server.Endpoint);
 
         client.Send(Messages.Query(3));
