@@ -103,14 +103,6 @@ public sealed class DnsName : IEquatable<DnsName>
         return new DnsName(_wire[skip..], LabelCount - 1);
     }
 
-    /// <summary>This name with its leftmost <paramref name="count"/> labels removed.</summary>
-    public DnsName Ancestor(int count)
-    {
-        var name = this;
-        for (int i = 0; i < count; i++) name = name.Parent();
-        return name;
-    }
-
     /// <summary>A name one label longer than this one.</summary>
     public DnsName Child(ReadOnlySpan<byte> label)
     {
@@ -123,9 +115,6 @@ public sealed class DnsName : IEquatable<DnsName>
         FoldCase(bytes);
         return new DnsName(bytes, LabelCount + 1);
     }
-
-    /// <summary>The first label's bytes.</summary>
-    public ReadOnlySpan<byte> FirstLabel => IsRoot ? default : _wire.AsSpan(1, _wire[0]);
 
     public bool IsWildcard => LabelCount > 0 && _wire[0] == 1 && _wire[1] == (byte)'*';
 

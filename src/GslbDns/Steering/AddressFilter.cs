@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using GslbDns.Pipeline;
 using GslbDns.Protocol;
 using GslbDns.Steering.State;
 using GslbDns.Zones;
@@ -32,7 +33,7 @@ public static class AddressFilter
     }
 
     /// <summary>The address in an A or AAAA RDATA, IPv4 mapped into the IPv6 space like client addresses.</summary>
-    public static UInt128 AddressOf(byte[] rdata) => rdata.Length == 4
-        ? ((UInt128)0xffff << 32) | BinaryPrimitives.ReadUInt32BigEndian(rdata)
-        : BinaryPrimitives.ReadUInt128BigEndian(rdata);
+    public static UInt128 AddressOf(byte[] rdata) => (rdata.Length == 4
+        ? ClientAddress.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(rdata))
+        : ClientAddress.FromIPv6(rdata)).Bits;
 }

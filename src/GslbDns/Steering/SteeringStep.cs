@@ -64,7 +64,6 @@ public sealed class SteeringStep
         result.Zone = zone;
         result.Count = 0;
         result.Delegation = null;
-        result.Minimal = false;
         result.Kind = LookupKind.Answer;
         switch (choice.Kind)
         {

@@ -34,9 +34,6 @@ public struct LookupResult
     /// <summary>For <see cref="LookupKind.Referral"/> (or a CNAME chain that ends in one): the delegation node.</summary>
     public ZoneNode? Delegation;
 
-    /// <summary>RFC 8482: answer ANY over UDP with one RRset.</summary>
-    public bool Minimal;
-
     public void Add(DnsName? owner, RRSet set)
     {
         Owners[Count] = owner;

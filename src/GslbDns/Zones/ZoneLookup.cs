@@ -13,7 +13,6 @@ public static class ZoneLookup
         result.Zone = zone;
         result.Count = 0;
         result.Delegation = null;
-        result.Minimal = false;
         Walk(zone, qname, null, qname, qtype, minimalAny, ref result);
     }
 
@@ -106,7 +105,6 @@ public static class ZoneLookup
         result.Kind = LookupKind.Answer;
         if (minimal)
         {
-            result.Minimal = true;
             result.Add(owner, node.Sets[0]);
             return;
         }

@@ -37,8 +37,6 @@ public sealed class ZoneSet
             pos += name[pos] + 1;
         }
     }
-
-    public ServedZone? FindZone(DnsName origin) => _zones.GetValueOrDefault(origin);
 }
 
 /// <summary>A zone as served: its records and, when a policy file steers names in it, the compiled steering.</summary>

@@ -88,14 +88,16 @@ public static class ExplainCommand
         var option = new List<byte>();
         if (request.Subnet is { } subnet)
         {
-            // RFC 7871 §6: FAMILY, SOURCE PREFIX-LENGTH, SCOPE 0, then only the bytes the prefix covers.
-            int prefix = subnet.IsIPv4 ? subnet.Length - 96 : subnet.Length;
-            Span<byte> full = stackalloc byte[16];
-            BinaryPrimitives.WriteUInt128BigEndian(full, subnet.Bits);
-            var address = subnet.IsIPv4 ? full[12..] : full;
-            int addressLength = (prefix + 7) / 8;
-            option.AddRange([0, 8, 0, (byte)(4 + addressLength), 0, (byte)(subnet.IsIPv4 ? 1 : 2), (byte)prefix, 0]);
-            option.AddRange(address[..addressLength].ToArray());
+            // The same option a resolver sends (RFC 7871 §6), written as a reply's would be with scope 0.
+            var ecs = new Parsing.ClientSubnetOption
+            {
+                Present = true,
+                Family = subnet.IsIPv4 ? (ushort)1 : (ushort)2,
+                SourcePrefix = (byte)(subnet.IsIPv4 ? subnet.Length - 96 : subnet.Length),
+                Address = subnet.Bits,
+            };
+            Span<byte> bytes = stackalloc byte[24];
+            option.AddRange(bytes[..Writing.ClientSubnetWriter.Write(bytes, ecs, scopePrefix: 0)].ToArray());
         }
         // OPT: root owner, type 41, payload 1232, version 0.
         message.AddRange([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, (byte)(option.Count >> 8), (byte)option.Count]);

@@ -60,14 +60,6 @@ public sealed class TopologyClassifier
     public TopologyOutcome Classify(in ClientLocation location, UInt128 rangeStart) =>
         Classify(location, new ClientAddress(rangeStart, (rangeStart >> 32) == 0xffff));
 
-    /// <summary><see cref="Classify(in ClientLocation, ClientAddress)"/>, interned into <paramref name="table"/>.</summary>
-    public int Classify(in ClientLocation location, ClientAddress address, TopologyOutcomeTable table) =>
-        table.Intern(Classify(location, address));
-
-    /// <summary>Classifies an address range by its first address, interned into <paramref name="table"/>.</summary>
-    public int Classify(in ClientLocation location, UInt128 rangeStart, TopologyOutcomeTable table) =>
-        table.Intern(Classify(location, rangeStart));
-
     /// <summary>
     /// All regions nearest first. Regions at exactly the same location share a rank, so they split
     /// traffic by weight rather than by the order they were written in.

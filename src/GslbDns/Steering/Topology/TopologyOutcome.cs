@@ -3,9 +3,8 @@ using GslbDns.Steering.Policy;
 namespace GslbDns.Steering.Topology;
 
 /// <summary>
-/// The result of classifying a client: which rule matched and the ranking it gives. Outcomes with
-/// the same rule and ranking are equal, so a look-up tree can store one small integer per address
-/// range (see <see cref="TopologyOutcomeTable"/>) and merge neighbouring ranges with equal outcomes.
+/// The result of classifying a client: which rule matched and the ranking it gives. Look-up trees
+/// keep only the ranking (see <see cref="GeoTreeCache"/>); the rule is for explain.
 /// </summary>
 /// <param name="RuleIndex">Index of the matching rule in <see cref="ServicePolicy.Rules"/>.</param>
 /// <param name="Ranking">The regions in order of preference.</param>
