@@ -20,9 +20,10 @@ public static class ResponseBuilder
         authoritative = result.Kind != LookupKind.Referral;
         var rcode = result.Kind == LookupKind.NameError ? ResponseCode.NXDomain : ResponseCode.NoError;
 
+        uint cap = result.HasTtlCap ? result.TtlCap : uint.MaxValue;
         for (int i = 0; i < result.Count; i++)
         {
-            if (!WriteSet(ref writer, Section.Answer, result.Owners[i], result.Sets[i]))
+            if (!WriteSet(ref writer, Section.Answer, result.Owners[i], result.Sets[i], cap))
             {
                 truncated = true;
                 return rcode;
@@ -70,13 +71,14 @@ public static class ResponseBuilder
         return rcode;
     }
 
-    private static bool WriteSet(ref MessageWriter writer, Section section, DnsName? owner, RRSet set)
+    private static bool WriteSet(ref MessageWriter writer, Section section, DnsName? owner, RRSet set, uint ttlCap = uint.MaxValue)
     {
         var mark = writer.Save();
         var ownerWire = owner is null ? default : owner.Wire;
+        uint ttl = Math.Min(set.Ttl, ttlCap);
         foreach (var record in set.Records)
         {
-            if (!writer.WriteRecord(section, ownerWire, set.Type, ClassIN, set.Ttl, record.Bytes, record.Names))
+            if (!writer.WriteRecord(section, ownerWire, set.Type, ClassIN, ttl, record.Bytes, record.Names))
             {
                 writer.Restore(mark);
                 return false;

@@ -22,16 +22,19 @@ public sealed class ZoneCatalogLoader
     public const string AdminStateFileName = "admin-state.yaml";
 
     private readonly ZoneStore _store;
+    private readonly RegionStateStore _state;
     private readonly Func<GeoDatabaseSet> _geo;
     private readonly ILogger<ZoneCatalogLoader> _logger;
     private readonly object _gate = new();
     private Dictionary<string, LoadedZone> _lastGood = new(StringComparer.Ordinal);
     private (AdminStateFile File, byte[] Fingerprint) _admin = (AdminStateFile.Empty, []);
+    private byte[] _reportedAdmin = [];
     private readonly GeoTreeCache _trees = new();
 
-    public ZoneCatalogLoader(ZoneStore store, string folder, Func<GeoDatabaseSet> geo, ILogger<ZoneCatalogLoader> logger)
+    public ZoneCatalogLoader(ZoneStore store, RegionStateStore state, string folder, Func<GeoDatabaseSet> geo, ILogger<ZoneCatalogLoader> logger)
     {
         _store = store;
+        _state = state;
         // Kept as given: file:line messages then read like the operator's own paths (zones/x.zone:7).
         Folder = folder;
         _geo = geo;
@@ -39,6 +42,12 @@ public sealed class ZoneCatalogLoader
     }
 
     public string Folder { get; }
+
+    /// <summary>
+    /// Raised after each load has published its zone set (health checks follow the served
+    /// addresses from here). Runs on the loading thread; keep it short.
+    /// </summary>
+    public event Action<ZoneSet>? Published;
 
     /// <summary>Problems of the last load, for status and tests; empty when every file was good.</summary>
     public IReadOnlyList<ZoneProblem> LastProblems { get; private set; } = [];
@@ -93,7 +102,7 @@ public sealed class ZoneCatalogLoader
                         Log.ZoneLoaded(_logger, zone.Origin.ToString(), zone.Serial, zone.RecordCount, Relative(result.Path));
                     }
                 }
-                if (loaded is not null) next[result.Path] = WithSteering(loaded, result.Path, admin, geo, problems);
+                if (loaded is not null) next[result.Path] = WithSteering(loaded, result.Path, geo, problems);
             }
             foreach (var (path, old) in _lastGood)
             {
@@ -101,24 +110,34 @@ public sealed class ZoneCatalogLoader
                 if (!File.Exists(path)) Log.ZoneRemoved(_logger, old.Zone.Origin.ToString(), Relative(path));
                 else next[path] = old;
             }
-            var unknown = admin.File.FindUnknownServices(next.Values.Select(z => z.Policy?.Document).OfType<PolicyDocument>());
-            if (unknown.Count > 0) Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', unknown));
+            var documents = next.Values.Select(z => z.Policy?.Document).OfType<PolicyDocument>().ToArray();
+            var adminProblems = admin.File.FindUnknownServices(documents).ToList();
+            foreach (var document in documents) admin.File.Resolve(document, adminProblems);
+            if (adminProblems.Count > 0 && !admin.Fingerprint.AsSpan().SequenceEqual(_reportedAdmin))
+            {
+                Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', adminProblems));
+            }
+            _reportedAdmin = admin.Fingerprint;
+            _state.SetAdmin(admin.File.ByRegion());
 
             _lastGood = next;
-            _store.Publish(new ZoneSet(Deduplicate(next.Values)));
+            var set = new ZoneSet(Deduplicate(next.Values));
+            _store.Publish(set);
+            _state.Retain(set.Zones.Select(z => z.Steering?.State).OfType<IRegionStateSource>());
             _trees.Trim(next.Values.SelectMany(z => z.Policy?.Steering?.Services ?? []).Select(s => s.Tree));
             LastProblems = problems;
             Generation++;
+            Published?.Invoke(set);
             return problems;
         }
     }
 
     /// <summary>
     /// Reads the zone's policy file (if any) and compiles its steering, reusing the compiled form when
-    /// nothing it depends on changed: the zone, the policy text, the admin state, the GeoIP databases.
+    /// nothing it depends on changed: the zone, the policy text, the GeoIP databases. Run-time state
+    /// (health, admin overrides) is not compiled in: the state store maps it in by name.
     /// </summary>
-    private LoadedZone WithSteering(LoadedZone loaded, string zonePath, (AdminStateFile File, byte[] Fingerprint) admin,
-        GeoDatabaseSet geo, List<ZoneProblem> problems)
+    private LoadedZone WithSteering(LoadedZone loaded, string zonePath, GeoDatabaseSet geo, List<ZoneProblem> problems)
     {
         var policyPath = PolicyPathFor(zonePath);
         if (!File.Exists(policyPath))
@@ -142,16 +161,13 @@ public sealed class ZoneCatalogLoader
                 document = policy.Document;
                 policyFingerprint = policy.Fingerprint;
             }
-            policy = new LoadedPolicy(document, policyFingerprint, loaded.Zone, null, null, []);
+            policy = new LoadedPolicy(document, policyFingerprint, loaded.Zone, null, null);
         }
-        if (policy.Steering is null || !ReferenceEquals(policy.Geo, geo) || !policy.AdminFingerprint.AsSpan().SequenceEqual(admin.Fingerprint))
+        if (policy.Steering is null || !ReferenceEquals(policy.Geo, geo))
         {
-            var adminProblems = new List<ZoneProblem>();
-            var state = new StaticRegionState(policy.Document, admin.File.Resolve(policy.Document, adminProblems));
-            if (adminProblems.Count > 0) Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', adminProblems));
-            var steering = SteeringCompiler.Compile(policy.Document, loaded.Zone, geo, state, _trees);
+            var steering = SteeringCompiler.Compile(policy.Document, loaded.Zone, geo, _state, _trees);
             Log.SteeringLoaded(_logger, loaded.Zone.Origin.ToString(), steering.Services.Length, Relative(policyPath), geo.ToString());
-            policy = policy with { Steering = steering, Geo = geo, AdminFingerprint = admin.Fingerprint };
+            policy = policy with { Steering = steering, Geo = geo };
         }
         return loaded with { Policy = policy };
     }
@@ -222,5 +238,5 @@ public sealed class ZoneCatalogLoader
     private sealed record LoadedZone(CompiledZone Zone, byte[] Fingerprint, LoadedPolicy? Policy);
 
     private sealed record LoadedPolicy(PolicyDocument Document, byte[] Fingerprint, CompiledZone Zone,
-        ZoneSteering? Steering, GeoDatabaseSet? Geo, byte[] AdminFingerprint);
+        ZoneSteering? Steering, GeoDatabaseSet? Geo);
 }

@@ -3,6 +3,7 @@ using GslbDns.Listening;
 using GslbDns.Pipeline;
 using GslbDns.Steering;
 using GslbDns.Steering.Geo;
+using GslbDns.Steering.State;
 using GslbDns.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,13 +27,15 @@ public static class GslbDnsServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.AddSingleton<ZoneStore>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new RegionStateStore(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GeoDatabaseWatcher(
             new GeoDatabaseSources(options.GeoIp.Count > 0 ? options.GeoIp : GeoDatabaseSources.Default.Paths),
             Directory.GetCurrentDirectory(), sp.GetRequiredService<ILogger<GeoDatabaseWatcher>>()));
         services.AddSingleton(sp =>
         {
             var geo = sp.GetRequiredService<GeoDatabaseWatcher>();
-            return new ZoneCatalogLoader(sp.GetRequiredService<ZoneStore>(), options.Zones, () => geo.Current,
+            return new ZoneCatalogLoader(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<RegionStateStore>(), options.Zones, () => geo.Current,
                 sp.GetRequiredService<ILogger<ZoneCatalogLoader>>());
         });
         services.AddSingleton<SteeringStep>();

@@ -13,7 +13,11 @@ namespace GslbDns.Steering;
 /// </summary>
 public static class SteeringCompiler
 {
-    public static ZoneSteering Compile(PolicyDocument document, CompiledZone zone, GeoDatabaseSet? databases, IRegionStateSource state,
+    /// <summary>
+    /// Compiles and attaches the result to <paramref name="state"/>, which maps the run-time state
+    /// (kept by service, region and address names) onto this document's indices.
+    /// </summary>
+    public static ZoneSteering Compile(PolicyDocument document, CompiledZone zone, GeoDatabaseSet? databases, RegionStateStore state,
         GeoTreeCache? trees = null)
     {
         trees ??= new GeoTreeCache();
@@ -34,8 +38,13 @@ public static class SteeringCompiler
             bool answersAddresses = policy.Mode == ServiceMode.Address || policy.Name.Equals(zone.Origin);
             services[policy.Index] = new SteeredService(policy, answersAddresses, compiled.Tree, compiled.Rankings, classifier, regions);
         }
-        return new ZoneSteering(document, state, services);
+        var addresses = services.Select(s => s.Regions.Select(r => AddressesOf(r)).ToArray()).ToArray();
+        return new ZoneSteering(document, state.Attach(document, addresses), services);
     }
+
+    /// <summary>The target's addresses, as health checks track them.</summary>
+    private static UInt128[] AddressesOf(SteeredRegion region) =>
+        (region.ServiceA?.Records ?? []).Concat(region.ServiceAaaa?.Records ?? []).Select(r => AddressFilter.AddressOf(r.Bytes)).ToArray();
 
     private static RRSet? Retimed(RRSet? set, uint ttl) => set is null ? null : new RRSet(set.Type, ttl, set.Records);
 }

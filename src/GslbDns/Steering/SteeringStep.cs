@@ -46,6 +46,7 @@ public sealed class SteeringStep
             }
             ZoneLookup.Lookup(zone, qname, query.QType, minimalAny, ref result);
             FilterTargetAddresses(zoneSteering, owner, targetRegion, ref result);
+            CapTtl(zoneSteering, owner, ref result);
             steering.Steered = true;
             return true;
         }
@@ -75,6 +76,7 @@ public sealed class SteeringStep
                 return true;
         }
         if (choice.FailedOpen) LogFailOpen(service);
+        CapTtl(zoneSteering, service, ref result);
 
         var region = service.Regions[choice.Region];
         if (service.AnswersAddresses)
@@ -157,6 +159,14 @@ public sealed class SteeringStep
             result.Add(null, AddressFilter.Apply(aaaa, zoneSteering.State, index, region.Index));
         }
         if (result.Count == 0) result.Kind = LookupKind.NoData;
+    }
+
+    /// <summary>While the service is degraded its answers carry ttl-unhealthy, so resolvers ask again soon.</summary>
+    private static void CapTtl(ZoneSteering zoneSteering, SteeredService service, ref LookupResult result)
+    {
+        if (!zoneSteering.State.IsDegraded(service.Policy.Index)) return;
+        result.HasTtlCap = true;
+        result.TtlCap = service.Policy.TtlUnhealthy;
     }
 
     private static void FilterTargetAddresses(ZoneSteering zoneSteering, SteeredService service, int region, ref LookupResult result)

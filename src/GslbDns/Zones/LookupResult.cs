@@ -34,6 +34,10 @@ public struct LookupResult
     /// <summary>For <see cref="LookupKind.Referral"/> (or a CNAME chain that ends in one): the delegation node.</summary>
     public ZoneNode? Delegation;
 
+    /// <summary>When set, no answer-section record is written with a TTL above <see cref="TtlCap"/> (ttl-unhealthy).</summary>
+    public bool HasTtlCap;
+    public uint TtlCap;
+
     public void Add(DnsName? owner, RRSet set)
     {
         Owners[Count] = owner;

@@ -52,7 +52,7 @@ public sealed class QueryPipelineAllocationTests
         var zone = ZoneCompiler.Compile(origin, read.Records, "example.com.zone");
         var (document, problems) = PolicyReader.ReadText(Policy, "example.com.gslb.yaml", origin);
         Assert.Empty(problems);
-        var steering = SteeringCompiler.Compile(document!, zone, GeoDatabaseSet.Empty, new StaticRegionState(document!));
+        var steering = SteeringCompiler.Compile(document!, zone, GeoDatabaseSet.Empty, new RegionStateStore());
         var store = new ZoneStore();
         store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
         return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance);

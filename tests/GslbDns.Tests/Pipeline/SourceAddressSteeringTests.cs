@@ -62,7 +62,7 @@ public sealed class SourceAddressSteeringTests : IDisposable
             """, "example.com.gslb.yaml", origin);
         Assert.Empty(problems);
         var store = new ZoneStore();
-        store.Publish(new ZoneSet([new ServedZone(zone, SteeringCompiler.Compile(document!, zone, databases, new StaticRegionState(document!)))]));
+        store.Publish(new ZoneSet([new ServedZone(zone, SteeringCompiler.Compile(document!, zone, databases, new RegionStateStore()))]));
         var pipeline = new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance);
 
         byte[] query = [0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, .. origin.Child("www"u8).Wire, 0, 1, 0, 1];

@@ -77,7 +77,7 @@ public class PolicyValidationTests
             "example.com.gslb.yaml:11: capacity must be an integer from 1 to 9223372036854775807, found 'many'",
             "example.com.gslb.yaml:12: longitude 181 is out of range (-180 to 180)",
             "example.com.gslb.yaml:13: duplicate region 'eu' (first at line 12)",
-            "example.com.gslb.yaml:14: unknown key 'wieght' in region 'us'; expected one of: target, location, weight, capacity",
+            "example.com.gslb.yaml:14: unknown key 'wieght' in region 'us'; expected one of: target, location, weight, capacity, health",
             "example.com.gslb.yaml:14: target us.other.org. is not inside zone example.com.; its addresses must come from this zone",
             "example.com.gslb.yaml:15: bad region name 'bad name': use 1 to 63 letters, digits, '-' or '_'",
             "example.com.gslb.yaml:16: location must be [latitude, longitude] in decimal degrees",
@@ -144,7 +144,7 @@ public class PolicyValidationTests
     [InlineData("a: { target: a.www, location: [-90.5, 0] }", "example.com.gslb.yaml:4: latitude -90.5 is out of range (-90 to 90)")]
     [InlineData("a: { target: a.www, location: [0, -180.01] }", "example.com.gslb.yaml:4: longitude -180.01 is out of range (-180 to 180)")]
     [InlineData("a: { target: a.www, location: [north, 0] }", "example.com.gslb.yaml:4: latitude must be a number, found 'north'")]
-    [InlineData("a: { target: a.www, wieght: 5 }", "example.com.gslb.yaml:4: unknown key 'wieght' in region 'a'; expected one of: target, location, weight, capacity")]
+    [InlineData("a: { target: a.www, wieght: 5 }", "example.com.gslb.yaml:4: unknown key 'wieght' in region 'a'; expected one of: target, location, weight, capacity, health")]
     [InlineData("a: { location: [0, 0] }", "example.com.gslb.yaml:4: region 'a' has no 'target'")]
     [InlineData("a: { target: a.www }\na: { target: b.www }", "example.com.gslb.yaml:5: duplicate region 'a' (first at line 4)")]
     [InlineData("a: { target: a.www.example.net. }", "example.com.gslb.yaml:4: target a.www.example.net. is not inside zone example.com.; its addresses must come from this zone")]

@@ -37,7 +37,8 @@ public static class ExplainCommand
             new GeoDatabaseSources(request.GeoIp.Count > 0 ? request.GeoIp : GeoDatabaseSources.Default.Paths),
             Directory.GetCurrentDirectory(), NullLogger<GeoDatabaseWatcher>.Instance);
         geo.Reload();
-        var loader = new ZoneCatalogLoader(store, request.Zones, () => geo.Current, NullLogger<ZoneCatalogLoader>.Instance);
+        using var state = new State.RegionStateStore();
+        var loader = new ZoneCatalogLoader(store, state, request.Zones, () => geo.Current, NullLogger<ZoneCatalogLoader>.Instance);
         try
         {
             loader.LoadInitial();

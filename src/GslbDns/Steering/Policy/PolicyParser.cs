@@ -17,7 +17,12 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
     private static readonly (string, AllDownPolicy)[] AllDownChoices =
         [("fail-open", AllDownPolicy.FailOpen), ("servfail", AllDownPolicy.ServFail), ("nodata", AllDownPolicy.NoData)];
 
-    private sealed record Defaults(uint Ttl, AllDownPolicy AllDown, LoadThresholds Shed);
+    /// <summary>Default of <c>ttl-unhealthy</c>: short enough that resolvers come back soon after a failover.</summary>
+    public const uint DefaultTtlUnhealthy = 10;
+
+    private sealed record Defaults(uint Ttl, AllDownPolicy AllDown, LoadThresholds Shed, uint TtlUnhealthy, HealthLayer? Health);
+
+    private readonly HealthCheckReader _health = new(fields);
 
     public PolicyDocument? Parse(SourceNode root)
     {
@@ -25,14 +30,16 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         if (top is null) return null;
         fields.CheckKeys(top, "the policy file", "defaults", "services");
 
-        var defaults = new Defaults(DefaultTtl, AllDownPolicy.FailOpen, LoadThresholds.Default);
+        var defaults = new Defaults(DefaultTtl, AllDownPolicy.FailOpen, LoadThresholds.Default, DefaultTtlUnhealthy, null);
         if (SourceFields.Get(top, "defaults") is { } defaultsNode && fields.Mapping(defaultsNode, "defaults") is { } defaultsMap)
         {
-            fields.CheckKeys(defaultsMap, "defaults", "ttl", "all-down", "shed");
+            fields.CheckKeys(defaultsMap, "defaults", "ttl", "ttl-unhealthy", "all-down", "shed", "health");
             defaults = new Defaults(
-                ReadTtl(defaultsMap, DefaultTtl),
+                ReadTtl(defaultsMap, "ttl", DefaultTtl),
                 ReadAllDown(defaultsMap, AllDownPolicy.FailOpen),
-                ReadShed(defaultsMap, LoadThresholds.Default));
+                ReadShed(defaultsMap, LoadThresholds.Default),
+                ReadTtl(defaultsMap, "ttl-unhealthy", DefaultTtlUnhealthy),
+                SourceFields.Get(defaultsMap, "health") is { } healthNode ? _health.ReadLayer(healthNode, "defaults.health") : null);
         }
 
         var servicesNode = SourceFields.Get(top, "services");
@@ -87,7 +94,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         string what = $"service {name}";
         var map = fields.Mapping(node, what);
         if (map is null) return null;
-        fields.CheckKeys(map, what, "mode", "ttl", "all-down", "shed", "regions", "topology");
+        fields.CheckKeys(map, what, "mode", "ttl", "ttl-unhealthy", "all-down", "shed", "health", "regions", "topology");
         int before = fields.Problems.Count;
 
         bool apex = name.Equals(zone);
@@ -101,20 +108,26 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
             mode = chosen;
         }
 
-        var regions = ReadRegions(name, map);
+        var serviceHealth = SourceFields.Get(map, "health") is { } healthNode ? _health.ReadLayer(healthNode, $"{what} health") : null;
+        var regions = ReadRegions(name, map, [defaults.Health, serviceHealth]);
         var rules = ReadTopology(name, map, regions);
+        uint ttl = ReadTtl(map, "ttl", defaults.Ttl);
         var service = new ServicePolicy(
             index, name, mode,
-            ReadTtl(map, defaults.Ttl),
+            ttl,
             ReadAllDown(map, defaults.AllDown),
             ReadShed(map, defaults.Shed),
-            regions, rules, key.Location);
+            regions, rules, key.Location)
+        {
+            // Never above the service TTL: a degraded answer must not be cached longer than a healthy one.
+            TtlUnhealthy = Math.Min(ReadTtl(map, "ttl-unhealthy", defaults.TtlUnhealthy), ttl),
+        };
         CheckTargets(service);
         return fields.Problems.Count == before ? service : null;
     }
 
-    private uint ReadTtl(SourceMapping map, uint fallback) =>
-        SourceFields.Get(map, "ttl") is { } node && fields.Integer(node, "ttl", 0, MaxTtl, out long ttl) ? (uint)ttl : fallback;
+    private uint ReadTtl(SourceMapping map, string key, uint fallback) =>
+        SourceFields.Get(map, key) is { } node && fields.Integer(node, key, 0, MaxTtl, out long ttl) ? (uint)ttl : fallback;
 
     private AllDownPolicy ReadAllDown(SourceMapping map, AllDownPolicy fallback) =>
         SourceFields.Get(map, "all-down") is { } node && fields.Choice(node, "all-down", AllDownChoices, out var value) ? value : fallback;
@@ -136,7 +149,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         return fallback;
     }
 
-    private ImmutableArray<RegionConfig> ReadRegions(DnsName service, SourceMapping map)
+    private ImmutableArray<RegionConfig> ReadRegions(DnsName service, SourceMapping map, HealthLayer?[] health)
     {
         var node = SourceFields.Get(map, "regions");
         if (node is null)
@@ -163,7 +176,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
                 continue;
             }
             // Kept even when it has problems, so rules naming it resolve and report their own problems.
-            result.Add(ReadRegion(service, key, value));
+            result.Add(ReadRegion(service, key, value, health));
         }
         return result.ToImmutable();
     }
@@ -172,12 +185,14 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         name.Length is > 0 and <= 63 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>The region as far as it could be read; when it has problems the document is discarded anyway.</summary>
-    private RegionConfig ReadRegion(DnsName service, SourceScalar key, SourceNode node)
+    private RegionConfig ReadRegion(DnsName service, SourceScalar key, SourceNode node, HealthLayer?[] health)
     {
         string what = $"region '{key.Value}'";
         var map = fields.Mapping(node, what);
         if (map is null) return new RegionConfig(key.Value, zone, null, RegionConfig.DefaultWeight, null, key.Location);
-        fields.CheckKeys(map, what, "target", "location", "weight", "capacity");
+        fields.CheckKeys(map, what, "target", "location", "weight", "capacity", "health");
+        var regionHealth = SourceFields.Get(map, "health") is { } healthNode ? _health.ReadLayer(healthNode, $"{what} health") : null;
+        var check = _health.Merge([.. health, regionHealth], $"{service} region {key.Value}");
 
         DnsName? target = null;
         if (SourceFields.Get(map, "target") is not { } targetNode)
@@ -222,7 +237,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
             capacity = c;
         }
 
-        return new RegionConfig(key.Value, target ?? zone, location, weight, capacity, key.Location);
+        return new RegionConfig(key.Value, target ?? zone, location, weight, capacity, key.Location) { Health = check };
     }
 
     private GeoPoint? ReadLocation(SourceNode node)

@@ -43,6 +43,7 @@ public static class PolicyReader
         var document = new PolicyParser(file, zoneOrigin, new SourceFields(problems)).Parse(root);
         if (document is not null && zone is not null) PolicyZoneCheck.Check(document, zone, problems);
         // Stable sort: problems come out in file order, several on one line in the order found.
-        return problems.Count == 0 ? (document, problems) : (null, problems.OrderBy(p => p.Location.Line).ToArray());
+        // A bad default applies to every region that inherits it: report it once.
+        return problems.Count == 0 ? (document, problems) : (null, problems.Distinct().OrderBy(p => p.Location.Line).ToArray());
     }
 }

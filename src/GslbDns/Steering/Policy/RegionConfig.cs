@@ -25,6 +25,9 @@ public sealed record RegionConfig(
     public const int DefaultWeight = 100;
     public const int MaxWeight = 1_000_000;
 
+    /// <summary>How each address of the target is probed (defaults, service and region health blocks merged).</summary>
+    public Health.HealthCheckSpec Health { get; init; } = new();
+
     /// <summary>Seed for rendezvous hashing, derived from the name so it is stable across reloads.</summary>
     public ulong Seed { get; } = StableHash.Of(Name);
 }

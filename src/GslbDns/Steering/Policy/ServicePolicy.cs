@@ -20,6 +20,12 @@ public sealed record ServicePolicy(
     ImmutableArray<TopologyRule> Rules,
     SourceLocation Source)
 {
+    /// <summary>
+    /// TTL of steered answers while a region of the service is down or changed state within the last
+    /// fall × interval, so resolvers come back soon after a failover; at most <see cref="Ttl"/>.
+    /// </summary>
+    public uint TtlUnhealthy { get; init; } = Math.Min(PolicyParser.DefaultTtlUnhealthy, Ttl);
+
     /// <summary>Seed for rendezvous hashing, so two services split the same client differently.</summary>
     public ulong Seed { get; } = StableHash.Of(Name.ToString());
 

@@ -35,6 +35,17 @@ public sealed record AdminStateFile(string File, ImmutableArray<AdminEntry> Entr
         return result;
     }
 
+    /// <summary>The overrides by service and region name, as the state store keeps them.</summary>
+    public IReadOnlyDictionary<RegionKey, AdminRegionState> ByRegion()
+    {
+        var result = new Dictionary<RegionKey, AdminRegionState>();
+        foreach (var entry in Entries)
+        {
+            if (entry.State != AdminRegionState.Active) result[new RegionKey(entry.Service, entry.Region)] = entry.State;
+        }
+        return result;
+    }
+
     /// <summary>Problems for entries whose service is in none of <paramref name="documents"/>.</summary>
     public IReadOnlyList<ZoneProblem> FindUnknownServices(IEnumerable<PolicyDocument> documents)
     {

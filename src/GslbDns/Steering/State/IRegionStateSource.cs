@@ -14,4 +14,10 @@ public interface IRegionStateSource
     /// down; <see cref="HealthStatus.Unknown"/> for an address the source does not track.
     /// </summary>
     HealthStatus GetAddressHealth(int service, int region, UInt128 address);
+
+    /// <summary>
+    /// True while a region of the service is down or changed state within the last fall × interval:
+    /// steered answers then carry the service's ttl-unhealthy.
+    /// </summary>
+    bool IsDegraded(int service);
 }

@@ -15,4 +15,6 @@ public sealed class PublishedRegionState(RegionStateTable initial) : IRegionStat
     public RegionStatus GetRegion(int service, int region) => _current.Region(service, region);
 
     public HealthStatus GetAddressHealth(int service, int region, UInt128 address) => _current.AddressHealth(service, region, address);
+
+    public bool IsDegraded(int service) => _current.IsDegraded(service);
 }

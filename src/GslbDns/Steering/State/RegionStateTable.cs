@@ -11,14 +11,19 @@ public sealed class RegionStateTable
 {
     private readonly RegionStatus[][] _regions;
     private readonly AddressHealth[][][] _addresses;
+    private readonly bool[] _degraded;
 
     /// <param name="regions">[service][region] status.</param>
     /// <param name="addresses">[service][region] per-address health; a missing entry means "not tracked".</param>
-    public RegionStateTable(RegionStatus[][] regions, AddressHealth[][][]? addresses = null)
+    /// <param name="degraded">[service]: a region is down or changed state recently, so answers use ttl-unhealthy.</param>
+    public RegionStateTable(RegionStatus[][] regions, AddressHealth[][][]? addresses = null, bool[]? degraded = null)
     {
         _regions = regions;
         _addresses = addresses ?? regions.Select(s => s.Select(_ => Array.Empty<AddressHealth>()).ToArray()).ToArray();
+        _degraded = degraded ?? new bool[regions.Length];
     }
+
+    public bool IsDegraded(int service) => _degraded[service];
 
     /// <summary>A table with one status for every region of every service of <paramref name="document"/>.</summary>
     public static RegionStateTable Uniform(PolicyDocument document, RegionStatus status) =>
@@ -48,6 +53,6 @@ public sealed class RegionStateTable
                 regions[s][r] = _regions[s][r] with { Admin = state };
             }
         }
-        return new RegionStateTable(regions, _addresses);
+        return new RegionStateTable(regions, _addresses, _degraded);
     }
 }

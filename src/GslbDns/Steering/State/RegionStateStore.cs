@@ -1,0 +1,202 @@
+using GslbDns.Health;
+using GslbDns.Steering.Policy;
+
+namespace GslbDns.Steering.State;
+
+/// <summary>A region of a service, by name: how run-time state is keyed so it outlives reloads.</summary>
+public readonly record struct RegionKey(DnsName Service, string Region)
+{
+    public override string ToString() => $"{Service}/{Region}";
+}
+
+/// <summary>One address of a region's target, by name (IPv4 as ::ffff:a.b.c.d).</summary>
+public readonly record struct AddressKey(DnsName Service, string Region, UInt128 Address)
+{
+    public RegionKey RegionKey => new(Service, Region);
+}
+
+/// <summary>
+/// The one owner of run-time region state: health verdicts per address and operator overrides per
+/// region, keyed by service, region and address names, so they survive every reload of zones and
+/// policies. Each compiled policy attaches to it and gets a <see cref="PublishedRegionState"/>
+/// indexed the way its own document is; every change rebuilds those immutable tables off the query
+/// path and publishes each with one reference write.
+/// </summary>
+public sealed class RegionStateStore : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly ITimer _expiry;
+    private readonly Dictionary<AddressKey, HealthStatus> _health = [];
+    private readonly Dictionary<DnsName, long> _degradedUntil = new(WireComparer.Instance);
+    private Dictionary<RegionKey, AdminRegionState> _admin = [];
+    private List<Attachment> _attached = [];
+
+    public RegionStateStore(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _expiry = _time.CreateTimer(_ => Rebuild(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Raised (off the query path, after publishing) whenever the tables change.</summary>
+    public event Action? Changed;
+
+    /// <summary>
+    /// Attaches a compiled policy. <paramref name="addresses"/> holds, per [service][region], the
+    /// addresses of the region's target as the zone gives them.
+    /// </summary>
+    public PublishedRegionState Attach(PolicyDocument document, UInt128[][][] addresses)
+    {
+        lock (_gate)
+        {
+            var attachment = new Attachment(document, addresses, null!);
+            attachment = attachment with { State = new PublishedRegionState(Build(attachment)) };
+            _attached.Add(attachment);
+            return attachment.State;
+        }
+    }
+
+    /// <summary>Detaches every policy whose state is not among <paramref name="served"/> (after a reload replaced them).</summary>
+    public void Retain(IEnumerable<IRegionStateSource> served)
+    {
+        var keep = served.ToHashSet(ReferenceEqualityComparer.Instance);
+        lock (_gate)
+        {
+            _attached = _attached.Where(a => keep.Contains(a.State)).ToList();
+            var names = _attached.SelectMany(a => a.Document.Services.Select(s => s.Name)).ToHashSet(WireComparer.Instance);
+            foreach (var service in _degradedUntil.Keys.Where(n => !names.Contains(n)).ToArray()) _degradedUntil.Remove(service);
+        }
+    }
+
+    /// <summary>The policies attached now (what is served).</summary>
+    public IReadOnlyList<(PolicyDocument Document, PublishedRegionState State)> Attached
+    {
+        get
+        {
+            lock (_gate) return _attached.Select(a => (a.Document, a.State)).ToArray();
+        }
+    }
+
+    /// <summary>Replaces the operator overrides of <c>admin-state.yaml</c>.</summary>
+    public void SetAdmin(IReadOnlyDictionary<RegionKey, AdminRegionState> overrides)
+    {
+        lock (_gate)
+        {
+            _admin = new Dictionary<RegionKey, AdminRegionState>(overrides);
+            RebuildLocked();
+        }
+    }
+
+    public AdminRegionState AdminOf(RegionKey region)
+    {
+        lock (_gate) return _admin.GetValueOrDefault(region);
+    }
+
+    /// <summary>
+    /// Applies health verdicts (several at once, so one probe of a shared health endpoint changes
+    /// all the addresses it stands for in one table). <paramref name="hold"/> is how long the
+    /// service counts as recently changed (fall × interval), which shortens its answers' TTL.
+    /// </summary>
+    public void SetHealth(IReadOnlyList<(AddressKey Key, HealthStatus Health)> verdicts, TimeSpan hold)
+    {
+        lock (_gate)
+        {
+            bool changed = false;
+            foreach (var (key, health) in verdicts)
+            {
+                if (_health.TryGetValue(key, out var old) && old == health) continue;
+                bool first = !_health.ContainsKey(key);
+                _health[key] = health;
+                changed = true;
+                // The first verdict of a new address is its initial state, not a change.
+                if (!first && hold > TimeSpan.Zero)
+                {
+                    long until = _time.GetTimestamp() + (long)(hold.TotalSeconds * _time.TimestampFrequency);
+                    _degradedUntil[key.Service] = Math.Max(_degradedUntil.GetValueOrDefault(key.Service), until);
+                }
+            }
+            if (changed) RebuildLocked();
+        }
+    }
+
+    /// <summary>Forgets verdicts of addresses no longer checked (removed from the zone or the policy).</summary>
+    public void ForgetHealth(IEnumerable<AddressKey> keys)
+    {
+        lock (_gate)
+        {
+            bool changed = false;
+            foreach (var key in keys) changed |= _health.Remove(key);
+            if (changed) RebuildLocked();
+        }
+    }
+
+    public HealthStatus HealthOf(AddressKey key)
+    {
+        lock (_gate) return _health.GetValueOrDefault(key);
+    }
+
+    private void Rebuild()
+    {
+        lock (_gate) RebuildLocked();
+    }
+
+    private void RebuildLocked()
+    {
+        foreach (var attachment in _attached) attachment.State.Publish(Build(attachment));
+        ScheduleExpiry();
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.Changed?.Invoke(), this, preferLocal: false);
+    }
+
+    private void ScheduleExpiry()
+    {
+        long now = _time.GetTimestamp();
+        long next = long.MaxValue;
+        foreach (var until in _degradedUntil.Values)
+        {
+            if (until > now && until < next) next = until;
+        }
+        _expiry.Change(next == long.MaxValue ? Timeout.InfiniteTimeSpan : _time.GetElapsedTime(now, next) + TimeSpan.FromMilliseconds(1),
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private RegionStateTable Build(Attachment attachment)
+    {
+        var services = attachment.Document.Services;
+        var regions = new RegionStatus[services.Length][];
+        var addresses = new AddressHealth[services.Length][][];
+        var degraded = new bool[services.Length];
+        long now = _time.GetTimestamp();
+        for (int s = 0; s < services.Length; s++)
+        {
+            var service = services[s];
+            regions[s] = new RegionStatus[service.Regions.Length];
+            addresses[s] = new AddressHealth[service.Regions.Length][];
+            degraded[s] = _degradedUntil.TryGetValue(service.Name, out long until) && until > now;
+            for (int r = 0; r < service.Regions.Length; r++)
+            {
+                var region = service.Regions[r];
+                var list = attachment.Addresses[s][r];
+                var healths = new AddressHealth[list.Length];
+                var statuses = new HealthStatus[list.Length];
+                for (int i = 0; i < list.Length; i++)
+                {
+                    var key = new AddressKey(service.Name, region.Name, list[i]);
+                    // Not checked: up. Checked but no verdict yet: what the check starts as.
+                    var health = region.Health.Kind == CheckKind.None ? HealthStatus.Up
+                        : _health.TryGetValue(key, out var known) ? known : region.Health.Initial;
+                    healths[i] = new AddressHealth(list[i], health);
+                    statuses[i] = health;
+                }
+                var regionHealth = RegionStatus.Aggregate(statuses);
+                if (regionHealth == HealthStatus.Down) degraded[s] = true;
+                addresses[s][r] = healths;
+                regions[s][r] = new RegionStatus(_admin.GetValueOrDefault(new RegionKey(service.Name, region.Name)), regionHealth, null);
+            }
+        }
+        return new RegionStateTable(regions, addresses, degraded);
+    }
+
+    public void Dispose() => _expiry.Dispose();
+
+    private sealed record Attachment(PolicyDocument Document, UInt128[][][] Addresses, PublishedRegionState State);
+}

@@ -1,0 +1,116 @@
+using GslbDns.Protocol;
+using GslbDns.Health;
+using GslbDns.Steering.Choice;
+using GslbDns.Steering.State;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GslbDns.Tests.Steering;
+
+public class RegionStateStoreTests
+{
+    private static readonly DnsName Www = DnsName.Parse("www.example.com.");
+
+    /// <summary>[service][region] addresses: www's ap, eu, us get 1, 2, 3; the apex's one, two get 4, 5.</summary>
+    private static UInt128[][][] Addresses() => [[[1], [2], [3]], [[4], [5]]];
+
+    [Fact]
+    public void AdminOverride_DrivesTheChoice_AndCanBeReplaced()
+    {
+        var document = PolicyText.ReadValid(PolicyText.Full);
+        var www = document.Services[0];
+        var (admin, _) = AdminStateReader.ReadText("www.example.com: { ap: drain }\nexample.com: { \"@\": { one: down } }", "admin-state.yaml");
+        using var store = new RegionStateStore();
+        var state = store.Attach(document, Addresses());
+        store.SetAdmin(admin!.ByRegion());
+
+        var apFirst = www.Rules[1].Preference.Ranks!; // [ap, eu]
+        Assert.Equal(1, RegionChooser.Choose(www, apFirst, state, 9).Region);
+        Assert.Equal(AdminRegionState.Down, state.GetRegion(1, 0).Admin);
+        Assert.Equal(HealthStatus.Up, state.GetRegion(1, 1).Health);
+        Assert.Equal(HealthStatus.Up, state.GetAddressHealth(0, 0, 1));
+
+        store.SetAdmin(AdminStateFile.Empty.ByRegion());
+        Assert.Equal(0, RegionChooser.Choose(www, apFirst, state, 9).Region);
+        Assert.Equal(AdminRegionState.Active, state.GetRegion(1, 0).Admin);
+    }
+
+    [Fact]
+    public void HealthVerdicts_AreKeptByName_AcrossAReattachedDocument()
+    {
+        var text = PolicyText.Full.Replace("    ttl: 20\n", "    ttl: 20\n    health: { check: tcp, port: 80, interval: 1s, timeout: 200ms }\n");
+        var document = PolicyText.ReadValid(text);
+        using var store = new RegionStateStore();
+        var first = store.Attach(document, Addresses());
+        store.SetHealth([(new AddressKey(Www, "ap", 1), HealthStatus.Down)], TimeSpan.FromSeconds(3));
+        Assert.Equal(HealthStatus.Down, first.GetRegion(0, 0).Health);
+
+        // A reload compiles the policy again (regions in another order): the verdict follows the name.
+        var reordered = PolicyText.ReadValid(text.Replace(
+            "      ap: { target: ap.www, location: [1.35, 103.82], weight: 100, capacity: 5000 }\n      eu: { target: eu.www.example.com., location: [50.11, 8.68] }\n",
+            "      eu: { target: eu.www.example.com., location: [50.11, 8.68] }\n      ap: { target: ap.www, location: [1.35, 103.82], weight: 100, capacity: 5000 }\n"));
+        Assert.Equal("eu", reordered.Services[0].Regions[0].Name);
+        var second = store.Attach(reordered, [[[2], [1], [3]], [[4], [5]]]);
+        store.Retain([second]);
+        Assert.Equal(HealthStatus.Up, second.GetRegion(0, 0).Health);
+        Assert.Equal(HealthStatus.Down, second.GetRegion(0, 1).Health);
+        Assert.Equal(HealthStatus.Down, second.GetAddressHealth(0, 1, 1));
+        Assert.Single(store.Attached);
+    }
+
+    [Fact]
+    public void UncheckedAddresses_AreUp_CheckedOnesStartAtTheirInitialVerdict()
+    {
+        var text = PolicyText.Full.Replace("    ttl: 20\n", "    ttl: 20\n    health: { check: tcp, initial: down }\n");
+        var document = PolicyText.ReadValid(text);
+        using var store = new RegionStateStore();
+        var state = store.Attach(document, Addresses());
+        Assert.Equal(HealthStatus.Down, state.GetRegion(0, 0).Health);
+        Assert.Equal(HealthStatus.Up, state.GetRegion(1, 0).Health);
+    }
+
+    [Fact]
+    public void Degraded_WhileARegionIsDown_AndForFallTimesIntervalAfterAChange()
+    {
+        var text = PolicyText.Full.Replace("    ttl: 20\n", "    ttl: 20\n    health: { check: tcp }\n");
+        var document = PolicyText.ReadValid(text);
+        var time = new FakeTimeProvider();
+        using var store = new RegionStateStore(time);
+        var state = store.Attach(document, Addresses());
+        var ap = new AddressKey(Www, "ap", 1);
+        store.SetHealth([(ap, HealthStatus.Up)], TimeSpan.FromSeconds(3));
+        Assert.False(state.IsDegraded(0));
+
+        store.SetHealth([(ap, HealthStatus.Down)], TimeSpan.FromSeconds(3));
+        Assert.True(state.IsDegraded(0));
+        Assert.False(state.IsDegraded(1));
+        store.SetHealth([(ap, HealthStatus.Up)], TimeSpan.FromSeconds(3));
+        Assert.True(state.IsDegraded(0));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(state.IsDegraded(0));
+        time.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.False(state.IsDegraded(0));
+    }
+
+    [Theory]
+    [InlineData(new HealthStatus[0], HealthStatus.Unknown)]
+    [InlineData(new[] { HealthStatus.Down, HealthStatus.Up }, HealthStatus.Up)]
+    [InlineData(new[] { HealthStatus.Down, HealthStatus.Unknown }, HealthStatus.Unknown)]
+    [InlineData(new[] { HealthStatus.Down, HealthStatus.Down }, HealthStatus.Down)]
+    public void RegionHealth_IsDownOnlyWhenEveryAddressIs(HealthStatus[] addresses, HealthStatus expected)
+    {
+        Assert.Equal(expected, RegionStatus.Aggregate(addresses));
+    }
+
+    [Fact]
+    public void PublishedTable_AnswersAddressHealth()
+    {
+        var table = new RegionStateTable(
+            [[RegionStatus.AllUp]],
+            [[[new AddressHealth(5, HealthStatus.Down), new AddressHealth(6, HealthStatus.Up)]]]);
+        var state = new PublishedRegionState(table);
+        Assert.Equal(HealthStatus.Down, state.GetAddressHealth(0, 0, 5));
+        Assert.Equal(HealthStatus.Up, state.GetAddressHealth(0, 0, 6));
+        Assert.Equal(HealthStatus.Unknown, state.GetAddressHealth(0, 0, 7));
+        Assert.False(state.IsDegraded(0));
+    }
+}
