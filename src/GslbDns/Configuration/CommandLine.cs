@@ -24,6 +24,8 @@ public static class CommandLine
           --udp-threads N           UDP sockets and threads per address (default: 1)
           --tcp-idle-timeout SECS   close idle TCP connections after SECS (default: 10)
           --tcp-max-connections N   concurrent TCP connections (default: 256)
+          --api-listen ADDR:PORT    HTTP API and status (GET /api/v1/health ...), or none
+                                    (default: 127.0.0.1:8053)
           --no-watch                do not watch the zones folder (SIGHUP still reloads)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
@@ -66,6 +68,7 @@ public static class CommandLine
                 "--tcp-idle-timeout" => "Server:TcpIdleTimeoutSeconds",
                 "--tcp-max-connections" => "Server:TcpMaxConnections",
                 "--log-level" => "Logging:LogLevel:Default",
+                "--api-listen" => "Server:ApiListen",
                 _ => null,
             };
             if (key is null)

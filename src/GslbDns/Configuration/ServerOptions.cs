@@ -31,6 +31,11 @@ public sealed class ServerOptions
     /// <summary>GeoIP databases: .mmdb files or folders of them; empty means the "geoip" folder.</summary>
     public List<string> GeoIp { get; set; } = [];
 
+    /// <summary>The HTTP API and status listener (ADDR:PORT), or "none".</summary>
+    public string ApiListen { get; set; } = DefaultApiListen;
+
+    public const string DefaultApiListen = "127.0.0.1:8053";
+
     /// <summary>Watch the zones folder and reload on change (SIGHUP always reloads).</summary>
     public bool WatchZones { get; set; } = true;
 }

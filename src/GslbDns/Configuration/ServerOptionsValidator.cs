@@ -21,10 +21,18 @@ public static class ServerOptionsValidator
             problems.Add($"TcpIdleTimeoutSeconds {options.TcpIdleTimeoutSeconds} is outside (0, 3600]");
         if (options.TcpMaxConnections is < 1 or > 1_000_000)
             problems.Add($"TcpMaxConnections {options.TcpMaxConnections} is outside 1-1000000");
+        if (!IsNone(options.ApiListen) && !ListenAddress.TryParse(options.ApiListen, out _, out var apiError))
+            problems.Add("ApiListen: " + apiError + " or 'none'");
         if (string.IsNullOrWhiteSpace(options.Zones))
             problems.Add("Zones folder is empty");
         return problems;
     }
+
+    public static bool IsNone(string? value) => string.IsNullOrWhiteSpace(value) || value.Equals("none", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The API endpoint, or null when the API is off.</summary>
+    public static IPEndPoint? ApiEndpoint(ServerOptions options) =>
+        !IsNone(options.ApiListen) && ListenAddress.TryParse(options.ApiListen, out var endpoint, out _) ? endpoint : null;
 
     public static IReadOnlyList<string> EffectiveListen(ServerOptions options) =>
         options.Listen.Count > 0 ? options.Listen : ServerOptions.DefaultListen;

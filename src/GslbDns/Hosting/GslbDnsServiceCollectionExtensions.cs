@@ -1,4 +1,6 @@
+using GslbDns.Api;
 using GslbDns.Configuration;
+using GslbDns.Health;
 using GslbDns.Listening;
 using GslbDns.Pipeline;
 using GslbDns.Steering;
@@ -43,9 +45,20 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<QueryPipeline>();
         services.AddSingleton<IQueryHandler>(sp => sp.GetRequiredService<QueryPipeline>());
 
-        // Start order matters: zones are loaded before any socket answers.
+        // Health checks: a room of their own, feeding steering through the state store.
+        services.AddSingleton<HealthMonitor>();
+        services.AddSingleton<HealthService>();
+
+        // The HTTP API on its own listener.
+        services.AddSingleton<HealthReport>();
+        services.AddSingleton<IApiEndpoints, HealthEndpoints>();
+        services.AddSingleton<ApiHost>();
+
+        // Start order matters: zones are loaded, then checks start and the API binds, before any DNS socket answers.
         services.AddSingleton<ZoneReloadService>();
         services.AddHostedService(sp => sp.GetRequiredService<ZoneReloadService>());
+        services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;
     }

@@ -55,4 +55,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "GeoIP: file watching failed for {Folder}; relying on polling")]
     public static partial void GeoIpWatchFailed(ILogger logger, Exception exception, string folder);
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Health: {Endpoint} ({Service} region {Region}) {Old} -> {New}: {Reason}")]
+    public static partial void HealthChanged(ILogger logger, string endpoint, string service, string region, string old, string @new, string reason);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Health: checking {Checks} address(es) of {Regions} region(s)")]
+    public static partial void HealthChecking(ILogger logger, int checks, int regions);
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "API listening on {Address}")]
+    public static partial void ApiListening(ILogger logger, string address);
 }

@@ -29,6 +29,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public WireClient Client { get; }
 
+    /// <summary>The API's base address (http://127.0.0.1:PORT/), or null when it is off.</summary>
+    public Uri? ApiBase => _host.Services.GetRequiredService<GslbDns.Api.ApiHost>().BaseAddress;
+
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Starts a server on the given zone files (name → content).</summary>
@@ -47,6 +50,7 @@ public sealed class TestServer : IAsyncDisposable
             ["Server:Zones"] = folder,
             ["Server:Listen:0"] = "127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Server:ApiListen"] = "127.0.0.1:0",
         };
         if (ipv6 && LoopbackSupport.OSSupportsIPv6) all["Server:Listen:1"] = "[::1]:0";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;

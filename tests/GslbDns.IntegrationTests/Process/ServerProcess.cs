@@ -29,6 +29,8 @@ public sealed class ServerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        // Parallel servers must not fight over the API's default port; a test that cares says so.
+        info.Environment["GSLBDNS_Server__ApiListen"] = "127.0.0.1:0";
         foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(EntryAssembly);

@@ -1,0 +1,84 @@
+using System.Net;
+using GslbDns.Configuration;
+using GslbDns.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GslbDns.Api;
+
+/// <summary>
+/// The server's HTTP API on its own listener (<c>--api-listen</c>, default 127.0.0.1:8053): Kestrel
+/// with minimal APIs, in the same process as the DNS listeners but never on their path. Every group
+/// of endpoints maps itself here (<see cref="IApiEndpoints"/>); a port that cannot be bound stops
+/// the server at start with one line saying so.
+/// </summary>
+public sealed class ApiHost : IHostedService, IAsyncDisposable
+{
+    private readonly IPEndPoint? _endpoint;
+    private readonly IServiceProvider _services;
+    private readonly ILogger<ApiHost> _logger;
+    private WebApplication? _app;
+
+    public ApiHost(ServerOptions options, IServiceProvider services, ILogger<ApiHost> logger)
+    {
+        _endpoint = ServerOptionsValidator.ApiEndpoint(options);
+        _services = services;
+        _logger = logger;
+    }
+
+    /// <summary>The bound address (with the real port when 0 was asked for); null when the API is off.</summary>
+    public Uri? BaseAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_endpoint is null) return;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(_endpoint);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+        });
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        var app = builder.Build();
+        foreach (var endpoints in _services.GetServices<IApiEndpoints>()) endpoints.Map(app);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"cannot listen for the API on {Format(_endpoint)}: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        Log.ApiListening(_logger, BaseAddress.ToString());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null) await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string Format(IPEndPoint endpoint) =>
+        endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]:{endpoint.Port}" : endpoint.ToString();
+}
+
+/// <summary>A group of API endpoints; each maps its own routes.</summary>
+public interface IApiEndpoints
+{
+    void Map(WebApplication app);
+}
