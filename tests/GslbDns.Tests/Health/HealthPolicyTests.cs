@@ -36,7 +36,7 @@ public class HealthPolicyTests
               - default: [us]
           db:
             ttl: 3
-            health: { check: dns, query: { name: db.example.com, type: AAAA } }
+            health: { check: dns, port: 53, query: { name: db.example.com, type: AAAA } }
             regions:
               us: { target: us.db }
             topology:
