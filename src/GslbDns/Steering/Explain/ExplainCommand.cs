@@ -49,6 +49,22 @@ public static class ExplainCommand
             foreach (var problem in ex.Problems) stderr.WriteLine(problem);
             return 1;
         }
+        Api.HealthDocument health;
+        if (request.Server is { } server)
+        {
+            if (ServerHealth.Fetch(server, out error) is not { } fetched)
+            {
+                stderr.WriteLine($"gslbdns explain: {error}");
+                return 1;
+            }
+            ServerHealth.Apply(fetched, state);
+            health = fetched;
+        }
+        else
+        {
+            var idle = new Health.HealthMonitor(state, [], TimeProvider.System, NullLogger<Health.HealthMonitor>.Instance);
+            health = new Api.HealthReport(store, idle, TimeProvider.System).Build();
+        }
 
         var pipeline = new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance),
             new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance);
@@ -72,7 +88,7 @@ public static class ExplainCommand
         }
         else
         {
-            WriteDecision(stdout, trace, store, name);
+            WriteDecision(stdout, trace, store, name, health, request.Server);
         }
         stdout.WriteLine();
         stdout.WriteLine("Reply:");
@@ -106,7 +122,7 @@ public static class ExplainCommand
         return [.. message];
     }
 
-    private static void WriteDecision(TextWriter stdout, SteeringTrace trace, ZoneStore store, DnsName name)
+    private static void WriteDecision(TextWriter stdout, SteeringTrace trace, ZoneStore store, DnsName name, Api.HealthDocument health, Uri? server)
     {
         var service = trace.Service!;
         var policy = service.Policy;
@@ -126,7 +142,11 @@ public static class ExplainCommand
             string verdict = i < trace.Verdicts.Length ? trace.Verdicts[i].ToString() : "";
             string load = status?.Load is { } l ? $", load cpu {l.CpuPercent}% mem {l.MemoryPercent}%" : ", no load report";
             stdout.WriteLine($"  {region.Name,-10} {region.Target,-28} admin {status?.Admin}, health {status?.Health}{load}, weight {region.Weight}: {verdict}");
+            WriteAddresses(stdout, health, policy, region);
         }
+        stdout.WriteLine(server is null
+            ? "Health:      as the checks start (initial); add --server ADDR:PORT for a running server's verdicts"
+            : $"Health:      from {server} at {health.Time:u}");
         var choice = trace.Choice;
         string chosen = choice.Kind == ChoiceKind.Region ? policy.Regions[choice.Region].Name : choice.Kind.ToString().ToUpperInvariant();
         stdout.WriteLine($"Choice:      {chosen}");
@@ -134,6 +154,22 @@ public static class ExplainCommand
         stdout.WriteLine(trace.ScopePrefix >= 0
             ? $"ECS scope:   /{trace.ScopePrefix.ToString(CultureInfo.InvariantCulture)} (the answer is the same for every address in that network; GeoIP network /{trace.TreeScope})"
             : $"ECS scope:   none (no ECS option; the answer holds for the network /{trace.TreeScope} around the source address)");
+    }
+
+    /// <summary>One line per address of the region: verdict, since when, the last probe and the check that made it.</summary>
+    private static void WriteAddresses(TextWriter stdout, Api.HealthDocument health, Policy.ServicePolicy policy, Policy.RegionConfig region)
+    {
+        var service = health.Services.FirstOrDefault(s => string.Equals(s.Service, policy.Name.ToString().TrimEnd('.'), StringComparison.OrdinalIgnoreCase));
+        var view = service?.Regions.FirstOrDefault(r => r.Region == region.Name);
+        if (view is null) return;
+        foreach (var address in view.Addresses)
+        {
+            var since = address.Since is { } s ? $" since {s:u}" : "";
+            var last = address.LastResult is null ? "no probe yet"
+                : $"last probe {address.LastResult} in {address.LatencyMs ?? 0:0.#} ms ({address.Successes} ok / {address.Failures} failed in a row)";
+            var check = view.Check == "none" ? "not checked" : $"{last}; check {view.Check}{(address.Probed is { } p ? " at " + p : "")}";
+            stdout.WriteLine($"{"",13}{address.Address,-28} {address.Verdict}{since}{(address.Reason is { } r && address.Since is not null ? $" ({r})" : "")}: {check}");
+        }
     }
 
     private static void WriteReply(TextWriter stdout, ReadOnlySpan<byte> reply)

@@ -7,7 +7,10 @@ namespace GslbDns.Steering.Explain;
 public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Client, IpPrefix? Subnet,
     string Zones, IReadOnlyList<string> GeoIp)
 {
-    public const string Usage = "usage: gslbdns explain NAME [--client IP | --subnet CIDR] [--type A|AAAA|...] [--zones DIR] [--geoip PATH]...";
+    /// <summary>A running server's API: its health verdicts replace the ones <c>initial</c> gives.</summary>
+    public Uri? Server { get; init; }
+
+    public const string Usage = "usage: gslbdns explain NAME [--client IP | --subnet CIDR] [--type A|AAAA|...] [--zones DIR] [--geoip PATH]... [--server ADDR:PORT]";
 
     public static bool TryParse(IReadOnlyList<string> args, out ExplainRequest request, out string error)
     {
@@ -18,6 +21,7 @@ public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Cli
         IPAddress? client = null;
         IpPrefix? subnet = null;
         var geoIp = new List<string>();
+        Uri? server = null;
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -67,6 +71,15 @@ public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Cli
                 case "--geoip":
                     geoIp.Add(value);
                     break;
+                case "--server":
+                    // The running server's API listener (--api-listen), whose health verdicts are used.
+                    if (!Uri.TryCreate(value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value, UriKind.Absolute, out server)
+                        || server.Scheme is not ("http" or "https"))
+                    {
+                        error = $"--server '{value}' is not ADDR:PORT or an http(s) URL";
+                        return false;
+                    }
+                    break;
                 default:
                     error = $"unknown option '{arg}'";
                     return false;
@@ -82,7 +95,7 @@ public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Cli
             error = "give --client or --subnet, not both";
             return false;
         }
-        request = new ExplainRequest(name, type, client, subnet, zones, geoIp);
+        request = new ExplainRequest(name, type, client, subnet, zones, geoIp) { Server = server };
         return true;
     }
 }

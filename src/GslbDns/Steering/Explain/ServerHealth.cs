@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+using GslbDns.Api;
+using GslbDns.Steering.State;
+
+namespace GslbDns.Steering.Explain;
+
+/// <summary>
+/// The health verdicts explain uses: those of a running server (<c>--server</c>, read from its
+/// <c>GET /api/v1/health</c>), or those the checks start with.
+/// </summary>
+public static class ServerHealth
+{
+    public static HealthDocument? Fetch(Uri server, out string error)
+    {
+        error = "";
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var body = http.GetStringAsync(new Uri(server, "/api/v1/health")).GetAwaiter().GetResult();
+            return JsonSerializer.Deserialize(body, ApiJsonContext.Default.HealthDocument) ?? throw new JsonException("empty body");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
+        {
+            error = $"cannot read health from {server}: {ex.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>Puts the server's verdicts into <paramref name="state"/>, by service, region and address name.</summary>
+    public static void Apply(HealthDocument document, RegionStateStore state)
+    {
+        var verdicts = new List<(AddressKey, HealthStatus)>();
+        foreach (var service in document.Services)
+        {
+            if (!DnsName.TryParse(service.Service.TrimEnd('.') + ".", null, out var name, out _)) continue;
+            foreach (var region in service.Regions)
+            {
+                foreach (var address in region.Addresses)
+                {
+                    if (!IPAddress.TryParse(address.Address, out var ip) || !Enum.TryParse<HealthStatus>(address.Verdict, true, out var verdict)) continue;
+                    verdicts.Add((new AddressKey(name, region.Region, AddressFilter.AddressOf(ip.GetAddressBytes())), verdict));
+                }
+            }
+        }
+        state.SetHealth(verdicts, TimeSpan.Zero);
+    }
+}
