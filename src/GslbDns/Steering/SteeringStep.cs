@@ -79,11 +79,17 @@ public sealed class SteeringStep
         var region = service.Regions[choice.Region];
         if (service.AnswersAddresses)
         {
+            if (query.QType == RecordType.ANY && !minimalAny)
+            {
+                // ANY over TCP: every RRset of the name, the region's addresses in place of the zone's.
+                AddZoneSetsBesideAddresses(zone, qname, ref result);
+            }
             AddAddresses(zoneSteering, service, region, query.QType, minimalAny, ref result);
             return true;
         }
         result.Add(null, region.Cname);
-        if (query.QType != RecordType.CNAME)
+        // RFC 1034 §4.3.2 step 3a: a CNAME at the name matches QTYPE=ANY and is not followed.
+        if (query.QType is not (RecordType.CNAME or RecordType.ANY))
         {
             ZoneLookup.Continue(zone, qname, region.Target, query.QType, minimalAny, ref result);
             FilterTargetAddresses(zoneSteering, service, region.Index, ref result);
@@ -157,6 +163,18 @@ public sealed class SteeringStep
             result.Add(null, AddressFilter.Apply(aaaa, zoneSteering.State, index, region.Index));
         }
         if (result.Count == 0) result.Kind = LookupKind.NoData;
+    }
+
+    private static void AddZoneSetsBesideAddresses(CompiledZone zone, ReadOnlySpan<byte> qname, ref LookupResult result)
+    {
+        var node = ZoneLookup.FindClosest(zone, qname, out bool exact);
+        if (!exact) return;
+        foreach (var set in node.Sets)
+        {
+            // Two places stay free for the region's A and AAAA.
+            if (set.Type is RecordType.A or RecordType.AAAA || result.Count >= LookupResult.MaxChain - 2) continue;
+            result.Add(null, set);
+        }
     }
 
     private static void FilterTargetAddresses(ZoneSteering zoneSteering, SteeredService service, int region, ref LookupResult result)
