@@ -62,6 +62,8 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         }
         if (!OperatingSystem.IsWindows())
         {
+            // The README promises SIGHUP reloads, however the server was started (nohup included).
+            SignalDisposition.ResetSighup();
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;

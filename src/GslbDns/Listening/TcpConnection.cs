@@ -16,6 +16,7 @@ internal sealed class TcpConnection
     private const int InitialReceiveBufferBytes = 4096;
     private const int LengthPrefixBytes = 2;
     private const long NoDeadline = long.MaxValue;
+    private const long MaxDrainMilliseconds = 2000;
 
     private readonly Socket _socket;
     private readonly IPEndPoint _localEndPoint;
@@ -31,6 +32,7 @@ internal sealed class TcpConnection
     private long _deadline = NoDeadline;
     private bool _reading;
     private bool _closing;
+    private bool _draining;
     private bool _aborted;
 
     public TcpConnection(Socket socket, IPEndPoint localEndPoint, ClientAddress client, ListenerOptions options,
@@ -61,12 +63,56 @@ internal sealed class TcpConnection
         lock (_gate)
         {
             _closing = true;
-            if (!_reading)
+            if (_reading)
             {
+                BeginDrain();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The deadline passed. A connection waiting for (the rest of) a query is closed gracefully; one
+    /// whose client does not read its replies, or does not close during the drain, is cut.
+    /// </summary>
+    public void Expire()
+    {
+        lock (_gate)
+        {
+            if (_aborted)
+            {
+                return;
+            }
+            if (_reading && !_draining)
+            {
+                BeginDrain();
                 return;
             }
         }
         Abort();
+    }
+
+    /// <summary>
+    /// RFC 7766 §6.2.3: close gracefully. FIN now (the pending read stays, so nothing is torn down
+    /// under it: disposing a socket with a read outstanding sends RST); whatever the client still
+    /// sends is read and dropped until it closes too or the drain deadline passes.
+    /// </summary>
+    private void BeginDrain()
+    {
+        // Called under _gate, so the socket is not disposed under it.
+        if (_aborted || _draining)
+        {
+            return;
+        }
+        _draining = true;
+        SetDeadline(Math.Min(_timeoutMilliseconds, MaxDrainMilliseconds));
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The peer is already gone; the pending read ends with the error.
+        }
     }
 
     /// <summary>Closes the socket, failing any pending read or write.</summary>
@@ -154,17 +200,19 @@ internal sealed class TcpConnection
                 }
 
                 var messageStarted = end > 0;
-                if (!messageStarted || Deadline == NoDeadline)
-                {
-                    // Waiting for the next query, or for the rest of one that followed a reply.
-                    SetDeadline(_timeoutMilliseconds);
-                }
+                bool draining;
                 lock (_gate)
                 {
                     if (_closing)
                     {
-                        graceful = true;
-                        return;
+                        // Shutdown: the last reply is out; FIN follows it.
+                        BeginDrain();
+                    }
+                    draining = _draining;
+                    if (!draining && (!messageStarted || Deadline == NoDeadline))
+                    {
+                        // Waiting for the next query, or for the rest of one that followed a reply.
+                        SetDeadline(_timeoutMilliseconds);
                     }
                     _reading = true;
                 }
@@ -172,11 +220,19 @@ internal sealed class TcpConnection
                 lock (_gate)
                 {
                     _reading = false;
+                    draining = _draining;
                 }
                 if (received == 0)
                 {
                     graceful = true;
                     return;
+                }
+                if (draining)
+                {
+                    // Our FIN is sent: queries arriving now are not answered, only read so that
+                    // closing does not find unread data (which would make the close a reset).
+                    end = 0;
+                    continue;
                 }
                 if (!messageStarted)
                 {

@@ -1,7 +1,7 @@
 namespace GslbDns.Listening;
 
 /// <summary>
-/// The open TCP connections of all endpoints: enforces the connection limit, cuts connections whose
+/// The open TCP connections of all endpoints: enforces the connection limit, closes connections whose
 /// deadline passed (one shared timer instead of a timer per connection) and closes them all on shutdown.
 /// </summary>
 internal sealed class TcpConnectionSet : IDisposable
@@ -121,7 +121,7 @@ internal sealed class TcpConnectionSet : IDisposable
             }
             foreach (var connection in _expired)
             {
-                connection.Abort();
+                connection.Expire();
             }
             _expired.Clear();
         }

@@ -81,11 +81,17 @@ public sealed class SteeringStep
         var region = service.Regions[choice.Region];
         if (service.AnswersAddresses)
         {
+            if (query.QType == RecordType.ANY && !minimalAny)
+            {
+                // ANY over TCP: every RRset of the name, the region's addresses in place of the zone's.
+                AddZoneSetsBesideAddresses(zone, qname, ref result);
+            }
             AddAddresses(zoneSteering, service, region, query.QType, minimalAny, ref result);
             return true;
         }
         result.Add(null, region.Cname);
-        if (query.QType != RecordType.CNAME)
+        // RFC 1034 §4.3.2 step 3a: a CNAME at the name matches QTYPE=ANY and is not followed.
+        if (query.QType is not (RecordType.CNAME or RecordType.ANY))
         {
             ZoneLookup.Continue(zone, qname, region.Target, query.QType, minimalAny, ref result);
             FilterTargetAddresses(zoneSteering, service, region.Index, ref result);
@@ -167,6 +173,18 @@ public sealed class SteeringStep
         if (!zoneSteering.State.IsDegraded(service.Policy.Index)) return;
         result.HasTtlCap = true;
         result.TtlCap = service.Policy.TtlUnhealthy;
+    }
+
+    private static void AddZoneSetsBesideAddresses(CompiledZone zone, ReadOnlySpan<byte> qname, ref LookupResult result)
+    {
+        var node = ZoneLookup.FindClosest(zone, qname, out bool exact);
+        if (!exact) return;
+        foreach (var set in node.Sets)
+        {
+            // Two places stay free for the region's A and AAAA.
+            if (set.Type is RecordType.A or RecordType.AAAA || result.Count >= LookupResult.MaxChain - 2) continue;
+            result.Add(null, set);
+        }
     }
 
     private static void FilterTargetAddresses(ZoneSteering zoneSteering, SteeredService service, int region, ref LookupResult result)

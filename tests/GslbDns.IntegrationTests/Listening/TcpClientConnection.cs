@@ -60,6 +60,30 @@ internal sealed class TcpClientConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when the server closes with FIN (end of stream) before the deadline; a reset fails with
+    /// the <see cref="SocketException"/> a resolver would log. RFC 7766 §6.2.3: close gracefully.
+    /// </summary>
+    public async Task<bool> WaitForEndOfStreamAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        var buffer = new byte[512];
+        try
+        {
+            while (true)
+            {
+                if (await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) == 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 
     private async Task<byte[]> ReceiveExactlyAsync(int count)

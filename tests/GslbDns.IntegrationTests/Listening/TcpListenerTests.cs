@@ -131,7 +131,7 @@ public sealed class TcpListenerTests
     }
 
     [Fact]
-    public async Task Tcp_IdleConnectionIsClosedAfterTimeout()
+    public async Task Tcp_IdleConnectionAfterAQuery_IsClosedWithFinAfterTimeout()
     {
         await using var server = await RunningListeners.StartAsync(new ListenerOptions
         {
@@ -142,7 +142,22 @@ public sealed class TcpListenerTests
         await client.SendAsync(Messages.Framed(Messages.Query(1)));
         await client.ReceiveMessageAsync();
 
-        Assert.True(await client.WaitForCloseAsync(CloseDeadline));
+        Assert.True(await client.WaitForEndOfStreamAsync(CloseDeadline));
+    }
+
+    [Fact]
+    public async Task Tcp_IdleConnectionWithoutAQuery_IsClosedWithFinAfterTimeout()
+    {
+        await using var server = await RunningListeners.StartAsync(new ListenerOptions
+        {
+            Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)],
+            TcpIdleTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        using var client = await TcpClientConnection.ConnectAsync(server.Endpoint);
+
+        Assert.True(await client.WaitForEndOfStreamAsync(CloseDeadline));
+        // The listener itself still serves.
+        using var control = await ConnectAndQueryAsync(server.Endpoint);
     }
 
     [Fact]
@@ -227,8 +242,8 @@ public sealed class TcpListenerTests
 
         await server.Listeners.StopAsync(CancellationToken.None).WaitAsync(CloseDeadline);
 
-        Assert.True(await idle.WaitForCloseAsync(CloseDeadline));
-        Assert.True(await used.WaitForCloseAsync(CloseDeadline));
+        Assert.True(await idle.WaitForEndOfStreamAsync(CloseDeadline));
+        Assert.True(await used.WaitForEndOfStreamAsync(CloseDeadline));
         Assert.Equal(0, server.Listeners.OpenTcpConnections);
         await server.DisposeAsync();
     }

@@ -104,6 +104,28 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Sighup_Reloads_WhenTheServerWasStartedWithSighupIgnored()
+    {
+        var path = Path.Combine(_zones, "example.com.zone");
+        await File.WriteAllTextAsync(path, GoodZone);
+        int port = FreePort();
+        using var process = ServerProcess.StartWithSighupIgnored("--zones", _zones, "--listen", $"127.0.0.1:{port}", "--no-watch");
+        await process.WaitForOutputAsync($"127.0.0.1:{port}");
+        var client = new WireClient(new IPEndPoint(IPAddress.Loopback, port));
+        Assert.Equal("192.0.2.1", ((ARecord)(await client.QueryAsync(false, "www.example.com", RecordType.A)).AnswerRecords.Single()).Address.ToString());
+
+        await File.WriteAllTextAsync(path, GoodZone.Replace("192.0.2.1", "192.0.2.2", StringComparison.Ordinal).Replace("2026112701", "2026112702", StringComparison.Ordinal));
+        process.Signal("HUP");
+
+        await process.WaitForOutputAsync("Reloading zones (SIGHUP)");
+        await Poll.UntilAsync(async () =>
+            ((ARecord)(await client.QueryAsync(false, "www.example.com", RecordType.A)).AnswerRecords.Single()).Address.ToString() == "192.0.2.2",
+            "SIGHUP reload");
+        process.Signal("TERM");
+        Assert.Equal(0, await process.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task EnvironmentVariables_ConfigureTheServer_CommandLineWins()
     {
         await File.WriteAllTextAsync(Path.Combine(_zones, "example.com.zone"), GoodZone);

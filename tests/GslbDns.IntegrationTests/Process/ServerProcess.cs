@@ -20,9 +20,19 @@ public sealed class ServerProcess : IDisposable
     public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <summary>Starts the executable with extra environment variables (the GSLBDNS_ configuration source).</summary>
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch("dotnet", ["exec", EntryAssembly, .. args], environment);
+
+    /// <summary>
+    /// Starts the executable with SIGHUP ignored, as <c>nohup</c> or a supervisor that ignores HUP
+    /// leaves it: the shell's trap sets SIG_IGN and an ignored signal stays ignored across exec (POSIX).
+    /// </summary>
+    public static ServerProcess StartWithSighupIgnored(params string[] args) =>
+        Launch("/bin/sh", ["-c", "trap '' HUP; exec dotnet exec \"$0\" \"$@\"", EntryAssembly, .. args], new Dictionary<string, string>());
+
+    private static ServerProcess Launch(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -32,9 +42,7 @@ public sealed class ServerProcess : IDisposable
         // Parallel servers must not fight over the API's default port; a test that cares says so.
         info.Environment["GSLBDNS_Server__ApiListen"] = "127.0.0.1:0";
         foreach (var (name, value) in environment) info.Environment[name] = value;
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(EntryAssembly);
-        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var a in arguments) info.ArgumentList.Add(a);
         var process = System.Diagnostics.Process.Start(info)!;
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._stdout) server._stdout.AppendLine(e.Data); };

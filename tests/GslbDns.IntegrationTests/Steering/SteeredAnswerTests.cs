@@ -160,6 +160,37 @@ public sealed class SteeredAnswerTests : IClassFixture<SteeringServerFixture>
         Assert.Equal(["www.example.com. 20 IN CNAME eu.www.example.com."], Answer(reply));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnyQuery_AtACnameService_GetsTheAliasAlone(bool tcp)
+    {
+        // RFC 1034 §4.3.2: the CNAME matches ANY and is not followed, as for a static CNAME.
+        var (reply, _) = await Ecs.QueryAsync(_client, "www.example.com", RecordType.Any, "5.5.5.0/24", tcp);
+        Assert.Equal(["www.example.com. 20 IN CNAME us.www.example.com."], Answer(reply));
+    }
+
+    [Fact]
+    public async Task AnyQuery_AtTheApexOverTcp_GetsEveryRRset_WithTheRegionsAddresses()
+    {
+        var (reply, _) = await Ecs.QueryAsync(_client, "example.com", RecordType.Any, "5.5.5.0/24", tcp: true);
+        AssertSection([
+            "example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 300",
+            "example.com. 300 IN NS ns1.example.com.",
+            "example.com. 300 IN TXT \"v=spf1 -all\"",
+            "example.com. 20 IN A 192.0.2.10",
+            "example.com. 20 IN AAAA 2001:db8::10",
+        ], Answer(reply));
+    }
+
+    [Fact]
+    public async Task AnyQuery_AtTheApexOverUdp_GetsOneRRset()
+    {
+        // RFC 8482 §4.2: one RRset is enough over UDP.
+        var (reply, _) = await Ecs.QueryAsync(_client, "example.com", RecordType.Any, "5.5.5.0/24", tcp: false);
+        Assert.Equal(["example.com. 20 IN A 192.0.2.10"], Answer(reply));
+    }
+
     [Fact]
     public async Task TargetName_AskedDirectly_ReturnsItsAddresses()
     {

@@ -11,6 +11,7 @@ public static class SteeringSetup
         $TTL 300
         @       SOA   ns1 hostmaster 1 7200 900 1209600 300
         @       NS    ns1
+        @       TXT   "v=spf1 -all"
         ns1     A     192.0.2.53
         ap.www  60    A     203.0.113.10
         eu.www  60    A     198.51.100.10

@@ -42,6 +42,11 @@ public sealed class QueryPipelineAllocationTests
               - match: { cidr: [198.51.100.0/24] }
                 prefer: [ap]
               - default: [[us, ap]]
+          "@":
+            regions:
+              us: { target: us.www }
+            topology:
+              - default: [us]
         """;
 
     private static QueryPipeline BuildPipeline()
@@ -77,12 +82,15 @@ public sealed class QueryPipelineAllocationTests
     [InlineData("www.example.com.", 1, false)]
     [InlineData("www.example.com.", 1, true)]
     [InlineData("www.example.net.", 1, false)]
-    public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs)
+    [InlineData("www.example.com.", 255, false, true)]
+    [InlineData("example.com.", 255, false)]
+    [InlineData("example.com.", 255, false, true)]
+    public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp = false)
     {
         var pipeline = BuildPipeline();
         var query = Query(name, type, ecs);
         var response = new byte[65535];
-        var context = new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
+        var context = new RequestContext(tcp ? Transport.Tcp : Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
         for (int i = 0; i < 100; i++) Assert.True(pipeline.Handle(query, response, context) > 12);
 
         // The runtime itself may allocate once while it recompiles hot methods (tiered JIT), so
