@@ -47,6 +47,11 @@ internal static class ProbeSocket
             socket.Dispose();
             return (null, ConnectFailure(e));
         }
+        catch (Exception e) when (cancellation.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw Cancelled(e, cancellation);
+        }
         catch
         {
             socket.Dispose();
