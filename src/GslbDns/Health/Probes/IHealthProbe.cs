@@ -6,6 +6,9 @@ namespace GslbDns.Health.Probes;
 /// One kind of check. A probe opens a fresh connection every time (a kept-alive one would hide a
 /// dead listener), honours <paramref name="cancellation"/> in every wait (the scheduler cancels it
 /// at the check's timeout and at shutdown) and reports failures as results, never as exceptions.
+/// The one exception is cancellation itself: once the token fires the probe ends promptly by
+/// throwing <see cref="OperationCanceledException"/>, so the scheduler can tell a timeout (or a
+/// shutdown) from a failure the target reported.
 /// </summary>
 public interface IHealthProbe
 {
