@@ -19,7 +19,7 @@ public sealed class HealthMonitor : IAsyncDisposable
     public const int MaxInFlight = 256;
 
     private readonly RegionStateStore _state;
-    private readonly IReadOnlyDictionary<CheckKind, IHealthProbe> _probes;
+    private readonly ProbeSet _probes;
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ILogger<HealthMonitor> _logger;
@@ -29,11 +29,11 @@ public sealed class HealthMonitor : IAsyncDisposable
     private Dictionary<HealthCheckKey, RunningCheck> _running = [];
     private bool _disposed;
 
-    public HealthMonitor(RegionStateStore state, IEnumerable<IHealthProbe> probes, TimeProvider time, ILogger<HealthMonitor> logger,
+    public HealthMonitor(RegionStateStore state, ProbeSet probes, TimeProvider time, ILogger<HealthMonitor> logger,
         Random? random = null)
     {
         _state = state;
-        _probes = probes.ToDictionary(p => p.Kind);
+        _probes = probes;
         _time = time;
         _random = random ?? Random.Shared;
         _logger = logger;
@@ -151,7 +151,7 @@ public sealed class HealthMonitor : IAsyncDisposable
         {
             var time = owner._time;
             var spec = Check.Spec;
-            if (!owner._probes.TryGetValue(spec.Kind, out var probe)) return;
+            if (!owner._probes.TryGet(spec.Kind, out var probe)) return;
             var inFlight = new List<Task>();
             try
             {

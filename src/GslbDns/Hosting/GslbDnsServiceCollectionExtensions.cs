@@ -1,6 +1,7 @@
 using GslbDns.Api;
 using GslbDns.Configuration;
 using GslbDns.Health;
+using GslbDns.Health.Probes;
 using GslbDns.Listening;
 using GslbDns.Pipeline;
 using GslbDns.Steering;
@@ -46,6 +47,7 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<IQueryHandler>(sp => sp.GetRequiredService<QueryPipeline>());
 
         // Health checks: a room of their own, feeding steering through the state store.
+        services.AddSingleton(sp => ProbeSet.CreateDefault(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HealthMonitor>();
         services.AddSingleton<HealthService>();
 

@@ -109,7 +109,7 @@ public class HealthFailoverTests
         await s.UntilAnswerAsync("a", ["127.0.0.11", "127.0.0.12"], "both up");
         var healthy = (await s.AskAsync()).Reply;
         Assert.Equal(30, healthy.AnswerRecords.OfType<CNameRecord>().Single().TimeToLive);
-        Assert.Equal(30, healthy.AnswerRecords.OfType<ARecord>().First().TimeToLive);
+        Assert.Equal(60, healthy.AnswerRecords.OfType<ARecord>().First().TimeToLive); // the zone's TTL of the target
 
         s.LbB1.Set(LbMode.Stopped);
         await Poll.UntilAsync(async () => (await s.AddressAsync("b", HealthScenario.B1)).Verdict == "down", "b down");

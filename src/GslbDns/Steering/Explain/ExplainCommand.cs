@@ -62,7 +62,7 @@ public static class ExplainCommand
         }
         else
         {
-            var idle = new Health.HealthMonitor(state, [], TimeProvider.System, NullLogger<Health.HealthMonitor>.Instance);
+            var idle = new Health.HealthMonitor(state, new Health.Probes.ProbeSet([]), TimeProvider.System, NullLogger<Health.HealthMonitor>.Instance);
             health = new Api.HealthReport(store, idle, TimeProvider.System).Build();
         }
 
