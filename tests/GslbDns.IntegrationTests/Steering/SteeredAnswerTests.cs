@@ -23,6 +23,9 @@ public sealed class SteeredAnswerTests : IClassFixture<SteeringServerFixture>
     [InlineData("1.2.0.0/24", "eu", false)]
     [InlineData("5.5.5.0/24", "us", false)]
     [InlineData("2a00:1000:5::/48", "eu", false)]
+    [InlineData("2002:102::/40", "eu", false)]       // 6to4 of 1.2.0.0/24: located as that IPv4 network
+    [InlineData("2001:0:101:500::/56", "ap", false)] // Teredo, as the database aliases it (bits 32..63)
+    [InlineData("::1.1.5.0/120", "ap", false)]       // IPv4-compatible
     [InlineData("1.1.5.0/24", "ap", true)]
     [InlineData("1.2.0.0/24", "eu", true)]
     [InlineData("5.5.5.0/24", "us", true)]
@@ -45,6 +48,9 @@ public sealed class SteeredAnswerTests : IClassFixture<SteeringServerFixture>
     [InlineData("1.1.5.7/32", 16)]
     [InlineData("7.7.7.0/24", 8)]      // unknown: the largest block clear of every located network
     [InlineData("2a00:1000:5::/48", 32)]
+    [InlineData("2002:101:500::/40", 32)]           // 6to4 of 1.1.5.0/24: 16 + the IPv4 scope
+    [InlineData("2001:0:101:500::/56", 48)]         // Teredo: 32 + 16
+    [InlineData("::1.1.5.0/120", 112)]              // IPv4-compatible: 96 + 16
     [InlineData("0.0.0.0/0", 0)]       // RFC 7871 §7.1.2: no address, so nothing depended on it
     public async Task EcsScope_IsTheBroadestNetworkWithTheSameAnswer(string subnet, int scope)
     {

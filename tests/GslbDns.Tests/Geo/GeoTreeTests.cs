@@ -142,7 +142,9 @@ public sealed class GeoTreeTests
         Assert.Equal(24, mapped);
         Assert.Equal(Asia, tree.Lookup(ClientAddress.FromIPv4(0xCB007107), out var v4));
         Assert.Equal(24, v4);
-        Assert.Equal(Unknown, Lookup(tree, "::203.0.113.7", out _)); // IPv4-compatible form is not IPv4 on the wire
+        // IPv4-compatible (::/96) is where the file keeps IPv4, so a reader finds it there: IPv6 bits.
+        Assert.Equal(Asia, Lookup(tree, "::203.0.113.7", out var compatible));
+        Assert.Equal(120, compatible);
     }
 
     [Fact]
@@ -217,8 +219,9 @@ public sealed class GeoTreeTests
 
     /// <summary>
     /// Classifies by every fact, so each distinct fact set is its own outcome, and checks the tree against
-    /// direct reader look-ups at the start, end and middle of each database network and at random
-    /// addresses; also that each answer holds across its whole scope.
+    /// direct reader look-ups at the start, end and middle of each database network, at the ends of each
+    /// IPv4 network as reached through the file's aliases, and at random addresses; also that each
+    /// answer holds across its whole scope.
     /// </summary>
     private static GeoTree CheckAgreement(GeoDatabaseSet set)
     {
@@ -242,6 +245,16 @@ public sealed class GeoTreeTests
                 probes.Add(network.Bits);
                 probes.Add(last);
                 probes.Add(network.Bits + ((last - network.Bits) / 2));
+                if (network.IsIPv4)
+                {
+                    // The same IPv4 network as the file's aliases (6to4, Teredo, ::/96) reach it.
+                    foreach (var alias in database.Ipv4Aliases)
+                    {
+                        var shift = 96 - alias.Length;
+                        probes.Add(alias.Bits | ((UInt128)(uint)network.Bits << shift));
+                        probes.Add(alias.Bits | ((UInt128)(uint)last << shift) | ((UInt128.One << shift) - 1));
+                    }
+                }
             });
         }
         var random = new Random(12345);

@@ -85,6 +85,32 @@ public sealed class MmdbWriterTests
         Assert.Equal(96 + 27, compatible);
     }
 
+    [Theory]
+    [InlineData("2002:5102:4590::", 44)]          // 6to4: bits 16..47 are the IPv4 address
+    [InlineData("2001:0:5102:4590::", 60)]        // Teredo: MaxMind's alias walks bits 32..63
+    [InlineData("::81.2.69.144", 124)]            // IPv4-compatible: where the file keeps IPv4
+    [InlineData("::ffff:81.2.69.150", 124)]       // IPv4-mapped, asked as IPv6
+    public void IPv4Aliases_FindIPv4DataWithIPv6PrefixLength(string address, int prefixLength)
+    {
+        using var reader = Open(Build([("81.2.69.144/28", Country("GB")), ("2a02::/16", Country("DE"))]));
+
+        Assert.Equal("GB", CountryOf(reader, address, out var found));
+        Assert.Equal(prefixLength, found);
+        Assert.Equal("DE", CountryOf(reader, "2a02::1", out _));
+    }
+
+    [Fact]
+    public void IPv4Alias_NotWrittenOverNetworksOfItsOwn()
+    {
+        using var reader = Open(Build([("81.2.69.144/28", Country("GB")), ("2002:5102::/32", Country("NL"))]));
+
+        Assert.Equal("NL", CountryOf(reader, "2002:5102:4590::", out var own));
+        Assert.Equal(32, own);
+        Assert.Null(CountryOf(reader, "2002:5103::", out _));
+        Assert.Equal("GB", CountryOf(reader, "2001:0:5102:4590::", out var teredo));
+        Assert.Equal(60, teredo);
+    }
+
     [Fact]
     public void AddressOutsideEveryNetwork_IsNull()
     {

@@ -42,6 +42,13 @@ public sealed class GeoDatabase : IDisposable
     /// <summary>Distinct data records, counted at open.</summary>
     public int RecordCount { get; private set; }
 
+    /// <summary>
+    /// Networks the file's search tree points at its IPv4 subtree (e.g. ::/96, 2001::/32 and 2002::/16
+    /// in MaxMind's IPv6 files): an address in one is located as the IPv4 address in the bits after the
+    /// prefix, as MaxMind's readers do. Found at open.
+    /// </summary>
+    public IReadOnlyList<IpPrefix> Ipv4Aliases { get; private set; } = [];
+
     /// <summary>Opens and fully checks a database; throws <see cref="GeoDatabaseException"/> naming the file and the problem.</summary>
     /// <param name="path">The .mmdb file.</param>
     /// <param name="inMemory">
@@ -103,7 +110,7 @@ public sealed class GeoDatabase : IDisposable
         var factsIndex = new Dictionary<GeoFacts, int>();
         var facts = new List<GeoFacts>();
         var strings = new Dictionary<string, string>(StringComparer.Ordinal);
-        tree.Walk((network, offset) =>
+        Ipv4Aliases = tree.Walk((network, offset) =>
         {
             if (!factsByOffset.TryGetValue(offset, out var index))
             {

@@ -5,12 +5,25 @@ namespace GslbDns.Steering.Geo;
 /// the merged facts of every database, split further at each extra CIDR, then classified once per
 /// distinct (facts, CIDR membership) and flattened with equal neighbours merged.
 /// </summary>
+/// <remarks>
+/// A database's aliases of its IPv4 subtree (2002::/16, 2001::/32, ::/96 in MaxMind's IPv6 files; see
+/// <see cref="GeoDatabase.Ipv4Aliases"/>) are followed as its readers follow them: an alias that every
+/// database has becomes a second reference to the IPv4 subtree of the trie, so 2002:5102:4590::/44 has
+/// the facts of 81.2.69.144/28 at no cost in nodes, and its scope is 16 + 28 bits. Reserved networks
+/// and extra CIDRs still apply to the address as written: a shared node is copied on the path to
+/// anything written below it, and the flattening of a shared node is reused for each path that reaches
+/// it with the same CIDR membership. An alias only some databases have is filled by copying.
+/// </remarks>
 internal sealed class GeoTreeCompiler
 {
     // Slot values: >= 0 is a child node (the root, node 0, is never a child); < 0 is a leaf holding
     // facts index ~value. Facts index 0 is "unknown".
     private int[] _slots = new int[2 * 1024];
     private int _nodeCount = 1;
+
+    // Nodes reached by more than one path (through an alias) and by how many; every other node by one.
+    private readonly Dictionary<int, int> _sharedRefs = new();
+    private readonly Dictionary<(int Node, int Set), Flat> _flattenedShared = new();
 
     private readonly List<GeoFacts> _facts = [GeoFacts.Unknown];
     private readonly Dictionary<GeoFacts, int> _factsIndex = new() { [GeoFacts.Unknown] = 0 };
@@ -42,10 +55,27 @@ internal sealed class GeoTreeCompiler
         _classify = classify;
         if (databases is not null)
         {
+            var shared = SharedAliases(databases.Databases);
             for (var d = 0; d < databases.Databases.Count; d++)
             {
                 var database = d;
-                databases.Databases[d].Enumerate((network, record, facts) => Apply(network.Bits, network.Length, database, record, facts));
+                var own = databases.Databases[d].Ipv4Aliases.Where(a => !shared.Contains(a)).ToArray();
+                databases.Databases[d].Enumerate((network, record, facts) =>
+                {
+                    Apply(network.Bits, network.Length, database, record, facts);
+                    if (network.IsIPv4)
+                    {
+                        foreach (var alias in own)
+                        {
+                            var aliased = Aliased(network, alias);
+                            Apply(aliased.Bits, aliased.Length, database, record, facts);
+                        }
+                    }
+                });
+            }
+            foreach (var alias in shared)
+            {
+                Graft(alias);
             }
         }
         foreach (var reserved in ReservedNetworks.All)
@@ -65,6 +95,71 @@ internal sealed class GeoTreeCompiler
         var root = Flatten(0, 0, UInt128.Zero, _rootSplitSet);
         var rootValue = Encode(root);
         return new GeoTree(_flatChildren.ToArray(), _flatOutcomes.ToArray(), rootValue, databases);
+    }
+
+    /// <summary>Aliases every database has: only those can share the IPv4 subtree, since a leaf's facts merge all databases.</summary>
+    private static HashSet<IpPrefix> SharedAliases(IReadOnlyList<GeoDatabase> databases)
+    {
+        if (databases.Count == 0)
+        {
+            return [];
+        }
+        var shared = new HashSet<IpPrefix>(databases[0].Ipv4Aliases);
+        foreach (var database in databases.Skip(1))
+        {
+            shared.IntersectWith(database.Ipv4Aliases);
+        }
+        return shared;
+    }
+
+    /// <summary>Where an IPv4 network (::ffff:a.b.c.d/96+n) sits inside an alias: its n bits follow the alias prefix.</summary>
+    private static IpPrefix Aliased(IpPrefix network, IpPrefix alias) =>
+        new(alias.Bits | ((UInt128)(uint)network.Bits << (96 - alias.Length)), alias.Length + network.Length - 96);
+
+    /// <summary>Points the alias at the IPv4 subtree (::ffff:0:0/96), which every database left empty there.</summary>
+    private void Graft(IpPrefix alias)
+    {
+        var target = Descend(IpPrefix.MappedPrefix, 96);
+        var slot = alias.Length == 0 ? -1 : Descend(alias.Bits, alias.Length);
+        if (slot < 0 || _slots[slot] != ~0)
+        {
+            return;
+        }
+        var value = _slots[target];
+        if (value >= 0)
+        {
+            AddRef(value);
+        }
+        _slots[slot] = value;
+    }
+
+    private int Refs(int node) => _sharedRefs.Count != 0 && _sharedRefs.TryGetValue(node, out var refs) ? refs : 1;
+
+    private void AddRef(int node) => _sharedRefs[node] = Refs(node) + 1;
+
+    /// <summary>A private copy of a shared node for the path being written; its children become shared.</summary>
+    private int Unshare(int node)
+    {
+        var copy = NewNode(~0);
+        for (var side = 0; side < 2; side++)
+        {
+            var child = _slots[2 * node + side];
+            _slots[2 * copy + side] = child;
+            if (child >= 0)
+            {
+                AddRef(child);
+            }
+        }
+        var refs = Refs(node) - 1;
+        if (refs <= 1)
+        {
+            _sharedRefs.Remove(node);
+        }
+        else
+        {
+            _sharedRefs[node] = refs;
+        }
+        return copy;
     }
 
     private int MergeFacts(int facts, int database, int record, GeoFacts newFacts)
@@ -124,6 +219,11 @@ internal sealed class GeoTreeCompiler
                 value = NewNode(value);
                 _slots[slot] = value;
             }
+            else if (Refs(value) > 1)
+            {
+                value = Unshare(value);
+                _slots[slot] = value;
+            }
             node = value;
         }
     }
@@ -135,6 +235,11 @@ internal sealed class GeoTreeCompiler
         {
             _slots[slot] = ~(database == Reserved ? 0 : MergeFacts(~value, database, record, facts));
             return;
+        }
+        if (Refs(value) > 1)
+        {
+            value = Unshare(value);
+            _slots[slot] = value;
         }
         ApplySubtree(2 * value, database, record, facts);
         ApplySubtree(2 * value + 1, database, record, facts);
@@ -198,7 +303,9 @@ internal sealed class GeoTreeCompiler
             var value = _slots[slot];
             halves[side] = value < 0
                 ? new Flat(true, Classify(~value, childSet, childBits))
-                : Flatten(value, depth + 1, childBits, childSet);
+                : Refs(value) > 1
+                    ? FlattenShared(value, depth + 1, childBits, childSet)
+                    : Flatten(value, depth + 1, childBits, childSet);
         }
         if (halves[0].IsLeaf && halves[1].IsLeaf && halves[0].Value == halves[1].Value)
         {
@@ -208,6 +315,20 @@ internal sealed class GeoTreeCompiler
         _flatChildren.Add(Encode(halves[0]));
         _flatChildren.Add(Encode(halves[1]));
         return new Flat(false, index);
+    }
+
+    /// <summary>
+    /// A shared node flattens alike on every path that reaches it with the same CIDR membership (the
+    /// classifier sees the address only through that), so the flat tree shares it too.
+    /// </summary>
+    private Flat FlattenShared(int node, int depth, UInt128 bits, int splitSet)
+    {
+        if (!_flattenedShared.TryGetValue((node, splitSet), out var flat))
+        {
+            flat = Flatten(node, depth, bits, splitSet);
+            _flattenedShared[(node, splitSet)] = flat;
+        }
+        return flat;
     }
 
     private int Encode(Flat flat)

@@ -7,7 +7,8 @@ namespace GslbDns.Steering.Geo;
 /// every network that has data, checking each record as it goes. Networks come out in the 128-bit key
 /// space of <see cref="IpPrefix"/>: IPv4 data (kept by the file under ::/96, or at the root for
 /// ip_version 4 files) is reported under ::ffff:0:0/96, and the file's aliases of the IPv4 subtree
-/// (::ffff:0:0/96, and 2001::/32 and 2002::/16 in MaxMind's files) are skipped rather than walked again.
+/// (::ffff:0:0/96, and 2001::/32 and 2002::/16 in MaxMind's files) are skipped rather than walked again
+/// and reported as aliases instead.
 /// </summary>
 internal sealed class MmdbSearchTree
 {
@@ -48,12 +49,23 @@ internal sealed class MmdbSearchTree
     /// (the offset of the record in the data section). Throws <see cref="InvalidDatabaseException"/>
     /// for records that point outside the tree or data section, or for loops in the tree.
     /// </summary>
-    public void Walk(Action<IpPrefix, uint> onNetwork)
+    /// <returns>
+    /// The networks that the tree points at its IPv4 subtree (MaxMind DB spec, "IPv4 addresses in an
+    /// IPv6 tree"), in the 128-bit key space: a reader looking up an address in one of them walks the
+    /// bits after the alias prefix as an IPv4 address. ::/96 itself is one (IPv4-compatible addresses
+    /// reach the subtree where it is kept); ::ffff:0:0/96 is not, since our key space keeps IPv4 there.
+    /// </returns>
+    public IReadOnlyList<IpPrefix> Walk(Action<IpPrefix, uint> onNetwork)
     {
         var ipv4Root = _ipVersion == 6 ? FollowZeros(96) : uint.MaxValue;
         var baseDepth = _ipVersion == 6 ? 0 : 96;
         var baseBits = _ipVersion == 6 ? UInt128.Zero : IpPrefix.MappedPrefix;
         var budget = 2L * _nodeCount + 256;
+        var aliases = new List<IpPrefix>();
+        if (ipv4Root != uint.MaxValue)
+        {
+            aliases.Add(new IpPrefix(UInt128.Zero, 96));
+        }
         var stack = new Stack<(uint Node, int Depth, UInt128 Bits)>();
         stack.Push((0, baseDepth, baseBits));
         while (stack.Count > 0)
@@ -77,6 +89,10 @@ internal sealed class MmdbSearchTree
                 {
                     if (record == ipv4Root && !(childDepth == 96 && childBits == UInt128.Zero))
                     {
+                        if (childDepth <= 96 && !(childDepth == 96 && childBits == IpPrefix.MappedPrefix))
+                        {
+                            aliases.Add(new IpPrefix(childBits, childDepth));
+                        }
                         continue;
                     }
                     stack.Push((record, childDepth, childBits));
@@ -92,6 +108,8 @@ internal sealed class MmdbSearchTree
                 }
             }
         }
+        aliases.Sort((a, b) => a.Bits.CompareTo(b.Bits));
+        return aliases;
     }
 
     private static void Emit(UInt128 bits, int depth, uint offset, Action<IpPrefix, uint> onNetwork)

@@ -18,11 +18,20 @@ public readonly record struct MmdbWriteResult(int NetworkCount, int DataRecordCo
 /// <summary>
 /// Writes MaxMind DB format 2.0 files: an IPv6 binary search tree (24/28/32-bit records), a 16-byte zero
 /// separator, the data section and the metadata after "\xAB\xCD\xEFMaxMind.com".
-/// IPv4 networks live under ::/96 (where readers look for IPv4 addresses) and that subtree is also
-/// aliased at ::ffff:0:0/96 so IPv4-mapped addresses find the same data.
+/// IPv4 networks live under ::/96 (where readers look for IPv4 addresses) and, as MaxMind's writers do,
+/// that subtree is also aliased at ::ffff:0:0/96 (IPv4-mapped), 2001::/32 (Teredo) and 2002::/16 (6to4)
+/// so those addresses find the data of the IPv4 address in the bits after the prefix.
 /// </summary>
 public static class MmdbWriter
 {
+    /// <summary>Where the IPv4 subtree is aliased (file positions); one that holds networks of its own keeps them instead.</summary>
+    private static readonly (UInt128 Bits, int Length)[] Ipv4Aliases =
+    [
+        (IpPrefix.MappedPrefix, 96),
+        ((UInt128)0x2001_0000 << 96, 32),
+        ((UInt128)0x2002 << 112, 16),
+    ];
+
     private const int Empty = -1;
     private static readonly byte[] MetadataMarker = [0xAB, 0xCD, 0xEF, .. Encoding.ASCII.GetBytes("MaxMind.com")];
 
@@ -68,7 +77,15 @@ public static class MmdbWriter
         }
         if (hasIPv4)
         {
-            SetRecord(children, IpPrefix.MappedPrefix, 96, RecordAt(children, UInt128.Zero, 96));
+            var ipv4 = RecordAt(children, UInt128.Zero, 96);
+            foreach (var (aliasBits, aliasLength) in Ipv4Aliases)
+            {
+                var alias = new IpPrefix(aliasBits, aliasLength);
+                if (!entries.Any(e => alias.Contains(new IpPrefix(e.Bits, e.Length))))
+                {
+                    SetRecord(children, aliasBits, aliasLength, ipv4);
+                }
+            }
         }
 
         // Number nodes breadth-first; the aliased IPv4 subtree is shared, so number each node once.

@@ -16,7 +16,7 @@ public static class ReservedNetworks
         IpPrefix.Parse("169.254.0.0/16"),  // RFC 3927 link-local
         IpPrefix.Parse("172.16.0.0/12"),   // RFC 1918
         IpPrefix.Parse("192.168.0.0/16"),  // RFC 1918
-        IpPrefix.Parse("::/127"),          // RFC 4291 unspecified and loopback
+        new IpPrefix(UInt128.Zero, 127),   // RFC 4291 unspecified and loopback (Parse would read ::/127 as IPv4-compatible)
         IpPrefix.Parse("fc00::/7"),        // RFC 4193 unique local
         IpPrefix.Parse("fe80::/10"),       // RFC 4291 link-local
     ];
