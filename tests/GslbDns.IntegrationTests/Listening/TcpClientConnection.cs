@@ -36,35 +36,15 @@ internal sealed class TcpClientConnection : IDisposable
     }
 
     /// <summary>True when the server closes the connection (end of stream or reset) before the deadline.</summary>
-    public async Task<bool> WaitForCloseAsync(TimeSpan deadline)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        var buffer = new byte[512];
-        try
-        {
-            while (true)
-            {
-                if (await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) == 0)
-                {
-                    return true;
-                }
-            }
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitForCloseAsync(TimeSpan deadline) => WaitForEndAsync(deadline, resetCounts: true);
 
     /// <summary>
     /// True when the server closes with FIN (end of stream) before the deadline; a reset fails with
     /// the <see cref="SocketException"/> a resolver would log. RFC 7766 §6.2.3: close gracefully.
     /// </summary>
-    public async Task<bool> WaitForEndOfStreamAsync(TimeSpan deadline)
+    public Task<bool> WaitForEndOfStreamAsync(TimeSpan deadline) => WaitForEndAsync(deadline, resetCounts: false);
+
+    private async Task<bool> WaitForEndAsync(TimeSpan deadline, bool resetCounts)
     {
         using var timeout = new CancellationTokenSource(deadline);
         var buffer = new byte[512];
@@ -77,6 +57,10 @@ internal sealed class TcpClientConnection : IDisposable
                     return true;
                 }
             }
+        }
+        catch (SocketException e) when (resetCounts && e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return true;
         }
         catch (OperationCanceledException)
         {
