@@ -52,7 +52,7 @@ public class HealthFailoverTests
         s.LbA1.Set(LbMode.Blackhole);
         await s.UntilAnswerAsync("a", ["127.0.0.12"], "blackholed LB left the answer");
         var view = await s.AddressAsync("a", HealthScenario.A1);
-        Assert.Equal("timeout 200 ms", view.Reason);
+        Assert.Equal("timeout 500 ms", view.Reason);
     }
 
     [Theory]
@@ -76,13 +76,15 @@ public class HealthFailoverTests
     {
         if (!HealthScenario.Supported) return;
         await using var s = await HealthScenario.StartAsync(port => HealthScenario.PolicyFor(
-            $"{{ check: https, port: {port}, path: /, tls-verify: true, {HealthScenario.FastCheck} }}")
+            $"{{ check: https, port: {port}, path: /, tls-verify: true, interval: 1s, fast-interval: 100ms, timeout: 900ms, rise: 2, fall: 2 }}")
             .Replace("b: { target: b.www }", "b: { target: b.www, health: { tls-verify: false } }"), tls: true);
         // a's LBs present a self-signed certificate: verified, they fail; b does not verify and stays up.
         await s.UntilAnswerAsync("b", ["127.0.0.21"], "a failed its verified TLS checks");
         var a = await s.AddressAsync("a", HealthScenario.A1);
         Assert.Equal("down", a.Verdict);
         Assert.StartsWith("TLS", a.Reason, StringComparison.Ordinal);
+        await Poll.UntilAsync(async () => (await s.AddressAsync("b", HealthScenario.B1)).LastResult == "HTTP 200",
+            "b's unverified TLS probe succeeded");
         Assert.Equal("up", (await s.AddressAsync("b", HealthScenario.B1)).Verdict);
         Assert.NotEmpty(s.LbB1.Requests);
     }
@@ -92,7 +94,7 @@ public class HealthFailoverTests
     {
         if (!HealthScenario.Supported) return;
         await using var s = await HealthScenario.StartAsync(port => HealthScenario.PolicyFor(
-            $"{{ check: http, port: {port}, interval: 200ms, fast-interval: 100ms, timeout: 150ms, rise: 2, fall: 3 }}"));
+            $"{{ check: http, port: {port}, interval: 400ms, fast-interval: 100ms, timeout: 350ms, rise: 2, fall: 3 }}"));
         s.LbA1.Set(LbMode.Flapping);
         await Poll.UntilAsync(() => Task.FromResult(s.LbA1.Requests.Count >= 16), "16 probes of the flapping LB", TimeSpan.FromSeconds(30));
         var view = await s.AddressAsync("a", HealthScenario.A1);

@@ -18,7 +18,7 @@ public sealed class HealthScenario : IAsyncDisposable
     public static readonly IPAddress B1 = IPAddress.Parse("127.0.0.21");
 
     /// <summary>Short intervals; rise 2, fall 2 unless the test says otherwise.</summary>
-    public const string FastCheck = "interval: 300ms, fast-interval: 100ms, timeout: 200ms, rise: 2, fall: 2";
+    public const string FastCheck = "interval: 600ms, fast-interval: 100ms, timeout: 500ms, rise: 2, fall: 2";
 
     public const string Zone = """
         $ORIGIN example.com.
