@@ -25,8 +25,9 @@ public static class SteeringFilesCheck
                 problems.Add(new ZoneProblem(new SourceLocation(display, 0), "not checked: its zone file has errors"));
                 continue;
             }
-            var compiled = ZoneCompiler.Compile(zone.Origin, zone.Records, zone.Path);
-            var (document, policyProblems) = PolicyReader.ReadText(File.ReadAllText(policyPath), display, zone.Origin, new CompiledZoneView(compiled));
+            var origin = zone.Origin;
+            var (document, policyProblems) = Guarded(display, () => PolicyReader.ReadText(
+                File.ReadAllText(policyPath), display, origin, new CompiledZoneView(ZoneCompiler.Compile(origin, zone.Records, zone.Path))));
             problems.AddRange(policyProblems);
             if (document is not null) documents.Add(document);
         }
@@ -34,7 +35,8 @@ public static class SteeringFilesCheck
         var adminPath = Path.Combine(folder, ZoneCatalogLoader.AdminStateFileName);
         if (File.Exists(adminPath))
         {
-            var (admin, adminProblems) = AdminStateReader.ReadText(File.ReadAllText(adminPath), ZoneCatalogLoader.AdminStateFileName);
+            var (admin, adminProblems) = Guarded(ZoneCatalogLoader.AdminStateFileName,
+                () => AdminStateReader.ReadText(File.ReadAllText(adminPath), ZoneCatalogLoader.AdminStateFileName));
             problems.AddRange(adminProblems);
             if (admin is not null)
             {
@@ -43,5 +45,19 @@ public static class SteeringFilesCheck
             }
         }
         return problems;
+    }
+
+    /// <summary>One file's read; a fault in it (the file vanished, a reader bug) is that file's problem.</summary>
+    private static (T? Value, IReadOnlyList<ZoneProblem> Problems) Guarded<T>(string display, Func<(T?, IReadOnlyList<ZoneProblem>)> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return (null, [new ZoneProblem(new SourceLocation(display, 0), $"cannot be checked: unexpected {e.GetType().Name}: {e.Message}")]);
+        }
     }
 }

@@ -65,7 +65,7 @@ public sealed class ZoneCatalogLoader
         {
             throw new ZoneLoadException($"zones folder '{Path.GetFullPath(Folder)}' does not exist", []);
         }
-        var problems = Load();
+        var problems = Load(initial: true);
         if (problems.Count > 0)
         {
             throw new ZoneLoadException(
@@ -74,35 +74,34 @@ public sealed class ZoneCatalogLoader
     }
 
     /// <summary>Re-reads the folder and publishes what is valid; returns the problems found.</summary>
-    public IReadOnlyList<ZoneProblem> Load()
+    public IReadOnlyList<ZoneProblem> Load() => Load(initial: false);
+
+    /// <param name="initial">True at start, when any problem stops the server (the log says so).</param>
+    private IReadOnlyList<ZoneProblem> Load(bool initial)
     {
         lock (_gate)
         {
             var problems = new List<ZoneProblem>();
             var results = Directory.Exists(Folder) ? ZoneFolderReader.ReadFolder(Folder) : [];
-            var admin = LoadAdminState(problems);
+            var admin = LoadAdminState(problems, initial);
             var geo = _geo();
             var next = new Dictionary<string, LoadedZone>(StringComparer.Ordinal);
             foreach (var result in results)
             {
                 _lastGood.TryGetValue(result.Path, out var previous);
-                LoadedZone? loaded = previous;
-                if (result.Problems.Count > 0 || result.Origin is null)
+                try
                 {
-                    problems.AddRange(result.Problems);
-                    Log.ZoneRejected(_logger, Relative(result.Path), string.Join('\n', result.Problems));
+                    var loaded = LoadZone(result, previous, initial, problems);
+                    if (loaded is not null) next[result.Path] = WithSteering(loaded, result.Path, geo, initial, problems);
                 }
-                else
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    var fingerprint = Fingerprint(result.Records);
-                    if (previous is null || !previous.Fingerprint.AsSpan().SequenceEqual(fingerprint))
-                    {
-                        var zone = ZoneCompiler.Compile(result.Origin, result.Records, result.Path);
-                        loaded = new LoadedZone(zone, fingerprint, previous?.Policy);
-                        Log.ZoneLoaded(_logger, zone.Origin.ToString(), zone.Serial, zone.RecordCount, Relative(result.Path));
-                    }
+                    // A fault in one file's compile or steering must not cost the other files their reload.
+                    var unexpected = Unexpected(Relative(result.Path), e);
+                    problems.Add(unexpected);
+                    ZoneRejected(result.Path, [unexpected], initial, previous is not null);
+                    if (previous is not null) next[result.Path] = previous;
                 }
-                if (loaded is not null) next[result.Path] = WithSteering(loaded, result.Path, geo, problems);
             }
             foreach (var (path, old) in _lastGood)
             {
@@ -132,12 +131,37 @@ public sealed class ZoneCatalogLoader
         }
     }
 
+    /// <summary>The zone to serve for one read result: the new one, the unchanged last good one, or none.</summary>
+    private LoadedZone? LoadZone(ZoneFileResult result, LoadedZone? previous, bool initial, List<ZoneProblem> problems)
+    {
+        if (result.Problems.Count > 0 || result.Origin is null)
+        {
+            problems.AddRange(result.Problems);
+            ZoneRejected(result.Path, result.Problems, initial, previous is not null);
+            return previous;
+        }
+        var fingerprint = Fingerprint(result.Records);
+        if (previous is not null && previous.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return previous;
+        var zone = ZoneCompiler.Compile(result.Origin, result.Records, result.Path);
+        Log.ZoneLoaded(_logger, zone.Origin.ToString(), zone.Serial, zone.RecordCount, Relative(result.Path));
+        return new LoadedZone(zone, fingerprint, previous?.Policy);
+    }
+
+    /// <summary>Logs a rejected zone file with what really follows: no start, the last good version, or no zone.</summary>
+    private void ZoneRejected(string path, IReadOnlyList<ZoneProblem> fileProblems, bool initial, bool hasLastGood)
+    {
+        string file = Relative(path), text = string.Join('\n', fileProblems);
+        if (initial) Log.ZoneRejectedAtStart(_logger, file, text);
+        else if (hasLastGood) Log.ZoneRejected(_logger, file, text);
+        else Log.ZoneRejectedNotServed(_logger, file, text);
+    }
+
     /// <summary>
     /// Reads the zone's policy file (if any) and compiles its steering, reusing the compiled form when
     /// nothing it depends on changed: the zone, the policy text, the GeoIP databases. Run-time state
     /// (health, admin overrides) is not compiled in: the state store maps it in by name.
     /// </summary>
-    private LoadedZone WithSteering(LoadedZone loaded, string zonePath, GeoDatabaseSet geo, List<ZoneProblem> problems)
+    private LoadedZone WithSteering(LoadedZone loaded, string zonePath, GeoDatabaseSet geo, bool initial, List<ZoneProblem> problems)
     {
         var policyPath = PolicyPathFor(zonePath);
         if (!File.Exists(policyPath))
@@ -150,12 +174,14 @@ public sealed class ZoneCatalogLoader
         bool zoneChanged = policy is null || !ReferenceEquals(policy.Zone, loaded.Zone);
         if (policy is null || zoneChanged || !policy.Fingerprint.AsSpan().SequenceEqual(policyFingerprint))
         {
-            var (document, policyProblems) = PolicyReader.ReadText(
-                System.Text.Encoding.UTF8.GetString(text), Relative(policyPath), loaded.Zone.Origin, new CompiledZoneView(loaded.Zone));
+            var (document, policyProblems) = ReadPolicy(text, policyPath, loaded.Zone);
             if (document is null || policyProblems.Count > 0)
             {
                 problems.AddRange(policyProblems);
-                Log.PolicyRejected(_logger, Relative(policyPath), string.Join('\n', policyProblems));
+                string file = Relative(policyPath), listed = string.Join('\n', policyProblems);
+                if (initial) Log.PolicyRejectedAtStart(_logger, file, listed);
+                else if (policy is null) Log.PolicyRejectedUnsteered(_logger, file, loaded.Zone.Origin.ToString(), listed);
+                else Log.PolicyRejected(_logger, file, listed);
                 if (policy is null) return loaded;
                 // Keep the last good policy, recompiled against the zone now served.
                 document = policy.Document;
@@ -172,7 +198,23 @@ public sealed class ZoneCatalogLoader
         return loaded with { Policy = policy };
     }
 
-    private (AdminStateFile File, byte[] Fingerprint) LoadAdminState(List<ZoneProblem> problems)
+    /// <summary>The policy read against <paramref name="zone"/>; an unexpected fault becomes a problem of this file alone.</summary>
+    private (PolicyDocument? Document, IReadOnlyList<ZoneProblem> Problems) ReadPolicy(byte[] text, string policyPath, CompiledZone zone)
+    {
+        try
+        {
+            return PolicyReader.ReadText(System.Text.Encoding.UTF8.GetString(text), Relative(policyPath), zone.Origin, new CompiledZoneView(zone));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return (null, [Unexpected(Relative(policyPath), e)]);
+        }
+    }
+
+    private static ZoneProblem Unexpected(string file, Exception e) =>
+        new(new SourceLocation(file, 0), $"cannot be loaded: unexpected {e.GetType().Name}: {e.Message}");
+
+    private (AdminStateFile File, byte[] Fingerprint) LoadAdminState(List<ZoneProblem> problems, bool initial)
     {
         var path = Path.Combine(Folder, AdminStateFileName);
         if (!File.Exists(path))
@@ -182,12 +224,23 @@ public sealed class ZoneCatalogLoader
         var bytes = ReadBytes(path);
         var fingerprint = SHA256.HashData(bytes);
         if (_admin.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return _admin;
-        var (file, fileProblems) = AdminStateReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), AdminStateFileName);
+        AdminStateFile? file;
+        IReadOnlyList<ZoneProblem> fileProblems;
+        try
+        {
+            (file, fileProblems) = AdminStateReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), AdminStateFileName);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            (file, fileProblems) = (null, [Unexpected(AdminStateFileName, e)]);
+        }
         if (file is null || fileProblems.Count > 0)
         {
             // A broken admin file keeps the last good overrides: draining must not silently undo itself.
             problems.AddRange(fileProblems);
-            Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', fileProblems));
+            string text = string.Join('\n', fileProblems);
+            if (initial) Log.AdminStateRejectedAtStart(_logger, AdminStateFileName, text);
+            else Log.AdminStateRejected(_logger, AdminStateFileName, text);
             return _admin;
         }
         return _admin = (file, fingerprint);

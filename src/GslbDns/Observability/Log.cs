@@ -14,6 +14,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Zone file {File} rejected, last good version keeps serving:\n{Problems}")]
     public static partial void ZoneRejected(ILogger logger, string file, string problems);
 
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Zone file {File} rejected; the server does not start:\n{Problems}")]
+    public static partial void ZoneRejectedAtStart(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Zone file {File} rejected; it has no good version yet, so its zone is not served until the file is fixed:\n{Problems}")]
+    public static partial void ZoneRejectedNotServed(ILogger logger, string file, string problems);
+
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Zone {Zone} removed ({File} deleted)")]
     public static partial void ZoneRemoved(ILogger logger, string zone, string file);
 
@@ -31,6 +37,18 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Policy file {File} rejected, last good policy keeps serving:\n{Problems}")]
     public static partial void PolicyRejected(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Error, Message = "Policy file {File} rejected; the server does not start:\n{Problems}")]
+    public static partial void PolicyRejectedAtStart(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "Policy file {File} rejected; it has no good version yet, so {Zone} is served without steering until the file is fixed:\n{Problems}")]
+    public static partial void PolicyRejectedUnsteered(ILogger logger, string file, string zone, string problems);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Error, Message = "Admin state file {File} rejected; the overrides in force stay unchanged:\n{Problems}")]
+    public static partial void AdminStateRejected(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Error, Message = "Admin state file {File} rejected; the server does not start:\n{Problems}")]
+    public static partial void AdminStateRejectedAtStart(ILogger logger, string file, string problems);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Admin state file {File}:\n{Problems}")]
     public static partial void AdminStateProblems(ILogger logger, string file, string problems);

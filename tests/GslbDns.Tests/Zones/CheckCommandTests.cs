@@ -85,3 +85,47 @@ public class CheckCommandTests
         Assert.Equal([$"no zone files (*.zone) in '{dir}'"], Lines(errors));
     }
 }
+
+public class ZoneReadingGoesOnTests
+{
+    private static IEnumerable<string> Problems(string text)
+    {
+        var dir = Directory.CreateTempSubdirectory("gslbdns-zone-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "example.com.zone"), text);
+            return ZoneFolderReader.ReadFolder(dir).Single().Problems.Select(p => p.ToString()).ToArray();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private const string Head = "$TTL 300\n@ SOA ns1 hostmaster 1 7200 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.53\n";
+
+    [Fact]
+    public void TwoSyntaxErrors_BothReported_AndTheZoneChecksThatCanRunStillRun()
+    {
+        var problems = Problems(Head + "a A 1.2.3\nb TXT \"open\nc A 192.0.2.1\nc CNAME a\n");
+        Assert.Equal(
+        [
+            "example.com.zone:5: A '1.2.3' is not an IPv4 address",
+            "example.com.zone:6: quoted string is not closed before the end of the line",
+            "example.com.zone:8: CNAME at 'c.example.com.' has other data beside it (A); a CNAME must be alone at its name (RFC 1034 §3.6.2)",
+        ], problems);
+    }
+
+    [Fact]
+    public void SyntaxError_DoesNotMakeTheZoneLookIncomplete()
+    {
+        Assert.Equal(["example.com.zone:3: A '1.2' is not an IPv4 address"], Problems("$TTL 300\n@ SOA ns1 hostmaster 1 7200 900 1209600 300\nns1 A 1.2\n@ NS ns1\n"));
+    }
+
+    [Fact]
+    public void UnclosedParenthesis_SaysTheRestWentUnchecked()
+    {
+        var problems = Problems(Head + "a ( A 192.0.2.1\nb A 1.2\n");
+        Assert.Equal(["example.com.zone:5: '(' is never closed: the entry runs to the end of the file (further checks skipped)"], problems);
+    }
+}

@@ -33,7 +33,7 @@ public class MasterFileErrorTests
             "example.org.zone:16: DS: digest of 2 octets does not fit digest type 2 (32 octets)",
             "example.org.zone:17: unknown directive '$FOO'",
             "example.org.zone:18: TXT: text string of 256 octets is longer than 255 (RFC 1035 §3.3)",
-            "example.org.zone:19: '(' is never closed (reached the end of the file)",
+            "example.org.zone:19: '(' is never closed: the entry runs to the end of the file (further checks skipped)",
         ], result.Problems.Select(p => p.ToString()));
         // The good lines around the bad ones are still read.
         Assert.Equal([RecordType.SOA, RecordType.NS, RecordType.A], result.Records.Select(r => r.Type));

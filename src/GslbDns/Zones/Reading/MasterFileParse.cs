@@ -83,6 +83,12 @@ internal sealed class MasterFileParse
             {
                 _problems.Add(new ZoneProblem(new SourceLocation(display, e.Line), e.Message));
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A fault in a field decoder is this entry's problem; the entries after it are still read.
+                _problems.Add(new ZoneProblem(new SourceLocation(display, entry.Line),
+                    $"cannot read this entry: unexpected {e.GetType().Name}: {e.Message}"));
+            }
         }
         _problems.AddRange(splitProblems.Skip(nextSplitProblem));
         if (fullPath is not null) _includeChain.RemoveAt(_includeChain.Count - 1);
@@ -177,9 +183,15 @@ internal sealed class MasterFileParse
         {
             (_origin, _originWire) = AbsoluteName(entry.Tokens[2], "$INCLUDE origin");
         }
-        ReadFile(target, display);
-        (_origin, _originWire) = savedOrigin;
-        _previousOwner = savedOwner;
+        try
+        {
+            ReadFile(target, display);
+        }
+        finally
+        {
+            (_origin, _originWire) = savedOrigin;
+            _previousOwner = savedOwner;
+        }
     }
 
     private void Record(MasterFileEntry entry, string display)

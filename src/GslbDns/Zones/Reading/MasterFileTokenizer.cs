@@ -150,8 +150,9 @@ internal static class MasterFileTokenizer
         FlushToken();
         if (depth > 0)
         {
-            // The entry swallowed the rest of the file; report where it began rather than EOF.
-            Problem(parenLine, "'(' is never closed (reached the end of the file)");
+            // The entry swallowed the rest of the file, so nothing after it could be read: report
+            // where it began rather than EOF, and say that the lines after it went unchecked.
+            Problem(parenLine, "'(' is never closed: the entry runs to the end of the file (further checks skipped)");
             tokens.Clear();
             entryOpen = false;
         }

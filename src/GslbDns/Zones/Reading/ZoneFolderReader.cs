@@ -21,7 +21,7 @@ public static class ZoneFolderReader
         var owners = new Dictionary<DnsName, string>();
         foreach (var file in files)
         {
-            var result = ReadFile(file, root);
+            var result = ReadFileGuarded(file, root);
             if (result.Origin is not null)
             {
                 string display = IncludePath.Display(Path.GetFullPath(file), root);
@@ -40,10 +40,25 @@ public static class ZoneFolderReader
         return results;
     }
 
+    /// <summary>An unexpected fault while reading one file is that file's problem, not the folder's.</summary>
+    private static ZoneFileResult ReadFileGuarded(string path, string root)
+    {
+        try
+        {
+            return ReadFile(path, root);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var problem = new ZoneProblem(new SourceLocation(IncludePath.Display(Path.GetFullPath(path), root), 0),
+                $"cannot be read: unexpected {e.GetType().Name}: {e.Message}");
+            return new ZoneFileResult(Path.GetFullPath(path), null, [], [problem]);
+        }
+    }
+
     /// <summary>
-    /// Reads and validates one zone file of the folder <paramref name="zonesRoot"/>. The zone checks run
-    /// only when the file reads cleanly, as in BIND and knot, so that a malformed record is not also
-    /// reported as missing.
+    /// Reads and validates one zone file of the folder <paramref name="zonesRoot"/>. When some entries
+    /// could not be read, only the zone checks that a missing record cannot trigger run on the rest,
+    /// so that a malformed record is not also reported as missing.
     /// </summary>
     public static ZoneFileResult ReadFile(string path, string zonesRoot)
     {
@@ -68,9 +83,9 @@ public static class ZoneFolderReader
         var read = MasterFileReader.Read(fullPath, root, fileOrigin);
         problems.AddRange(read.Problems);
         var records = RRsetNormalizer.Normalize(read.Records);
-        if (problems.Count == 0 && read.Origin is not null)
+        if (read.Origin is not null)
         {
-            problems.AddRange(ZoneValidator.Validate(read.Origin, records, display));
+            problems.AddRange(ZoneValidator.Validate(read.Origin, records, display, complete: problems.Count == 0));
         }
         return new ZoneFileResult(fullPath, read.Origin, records, problems);
     }

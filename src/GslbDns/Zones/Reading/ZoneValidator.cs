@@ -10,7 +10,12 @@ namespace GslbDns.Zones.Reading;
 public static class ZoneValidator
 {
     /// <param name="zoneFile">File named by problems that concern the whole zone (line 0); defaults to the first record's file.</param>
-    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null)
+    /// <param name="complete">
+    /// False when some entries of the file could not be read: then only the checks that records
+    /// present can fail run (CNAME conflicts, SOA placement, TTLs); those that a missing record
+    /// could fail (no SOA or NS, glue, DS without a delegation) are skipped.
+    /// </param>
+    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null, bool complete = true)
     {
         var problems = new List<ZoneProblem>();
         var zoneLocation = new SourceLocation(zoneFile ?? (records.Count > 0 ? records[0].Source.File : ""), 0);
@@ -42,22 +47,23 @@ public static class ZoneValidator
             if (RdataWireCheck.TryReadName(ns.Data, out var target)) nsTargets.Add(target);
         }
 
-        CheckApex(origin, byOwner, zoneLocation, problems);
+        CheckApex(origin, byOwner, zoneLocation, complete, problems);
         foreach (var (owner, list) in byOwner)
         {
             CheckSoaPlacement(origin, owner, list, problems);
             CheckCname(origin, owner, list, problems);
-            CheckDelegationData(origin, owner, list, cuts, nsTargets, problems);
+            if (complete) CheckDelegationData(origin, owner, list, cuts, nsTargets, problems);
         }
-        CheckNameServerAddresses(origin, unique, byOwner, cuts, problems);
+        if (complete) CheckNameServerAddresses(origin, unique, byOwner, cuts, problems);
         return problems;
     }
 
-    private static void CheckApex(DnsName origin, Dictionary<DnsName, List<ZoneRecord>> byOwner, SourceLocation zoneLocation, List<ZoneProblem> problems)
+    private static void CheckApex(DnsName origin, Dictionary<DnsName, List<ZoneRecord>> byOwner, SourceLocation zoneLocation,
+        bool complete, List<ZoneProblem> problems)
     {
         byOwner.TryGetValue(origin, out var apex);
         var soas = apex?.Where(r => r.Type == RecordType.SOA).ToList() ?? [];
-        if (soas.Count == 0)
+        if (soas.Count == 0 && complete)
         {
             problems.Add(new ZoneProblem(zoneLocation, $"no SOA record at the zone apex '{origin}'"));
         }
@@ -65,7 +71,7 @@ public static class ZoneValidator
         {
             problems.Add(new ZoneProblem(extra.Source, $"second SOA record at '{origin}'; a zone has exactly one (RFC 1035 §5.2)"));
         }
-        if (apex is null || !apex.Any(r => r.Type == RecordType.NS))
+        if (complete && (apex is null || !apex.Any(r => r.Type == RecordType.NS)))
         {
             var location = soas.Count > 0 ? soas[0].Source : zoneLocation;
             problems.Add(new ZoneProblem(location, $"no NS records at the zone apex '{origin}'"));
