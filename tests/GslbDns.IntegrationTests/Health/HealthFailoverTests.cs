@@ -52,7 +52,7 @@ public class HealthFailoverTests
         s.LbA1.Set(LbMode.Blackhole);
         await s.UntilAnswerAsync("a", ["127.0.0.12"], "blackholed LB left the answer");
         var view = await s.AddressAsync("a", HealthScenario.A1);
-        Assert.Equal("timeout 500 ms", view.Reason);
+        Assert.Equal("timeout 900 ms", view.Reason);
     }
 
     [Theory]

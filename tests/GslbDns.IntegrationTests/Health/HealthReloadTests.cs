@@ -11,8 +11,8 @@ namespace GslbDns.IntegrationTests.Health;
 /// <summary>Verdicts outlive reloads that leave a check alone; a changed check starts again from initial.</summary>
 public class HealthReloadTests
 {
-    private static string Check(int port, string path = "/healthz", string initial = "up", string interval = "600ms") =>
-        $"{{ check: http, port: {port}, path: {path}, interval: {interval}, fast-interval: 100ms, timeout: 500ms, rise: 2, fall: 2, initial: {initial} }}";
+    private static string Check(int port, string path = "/healthz", string initial = "up", string interval = "1s") =>
+        $"{{ check: http, port: {port}, path: {path}, interval: {interval}, fast-interval: 100ms, timeout: 900ms, rise: 2, fall: 2, initial: {initial} }}";
 
     [Fact]
     public async Task ReloadOfAnotherZone_OrOfTheSamePolicy_KeepsADeadLbDown_AChangedCheckStartsFromInitial()

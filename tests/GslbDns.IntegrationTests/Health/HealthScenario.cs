@@ -18,7 +18,7 @@ public sealed class HealthScenario : IAsyncDisposable
     public static readonly IPAddress B1 = IPAddress.Parse("127.0.0.21");
 
     /// <summary>Short intervals; rise 2, fall 2 unless the test says otherwise.</summary>
-    public const string FastCheck = "interval: 600ms, fast-interval: 100ms, timeout: 500ms, rise: 2, fall: 2";
+    public const string FastCheck = "interval: 1s, fast-interval: 100ms, timeout: 900ms, rise: 2, fall: 2";
 
     public const string Zone = """
         $ORIGIN example.com.
@@ -97,7 +97,7 @@ public sealed class HealthScenario : IAsyncDisposable
             var udp = await AskAsync();
             var tcp = await AskAsync(tcp: true);
             return udp.Region == region && udp.Addresses.SequenceEqual(addresses) && tcp.Region == region && tcp.Addresses.SequenceEqual(addresses);
-        }, why, deadline ?? TimeSpan.FromSeconds(15));
+        }, why, deadline ?? TimeSpan.FromSeconds(25));
 
     public async Task<HealthDocument> HealthAsync() =>
         (await Http.GetFromJsonAsync(new Uri(Server.ApiBase!, "/api/v1/health"), ApiJsonContext.Default.HealthDocument))!;
