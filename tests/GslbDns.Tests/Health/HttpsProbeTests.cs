@@ -66,7 +66,7 @@ public sealed class HttpsProbeTests : IDisposable
     public async Task ServerSilentAfterTheHandshake_EndsPromptlyOnCancellation()
     {
         await using var server = new TestHttpServer(_ => null, _certificate);
-        var took = await CancelledAfterShortWait(new HttpProbe(CheckKind.Https), server.Endpoint, Spec with { TlsVerify = false });
+        var took = await CancelledAfterShortWait(new HttpProbe(CheckKind.Https), server.Endpoint, Spec with { TlsVerify = false }, wait: 2000);
         Assert.True(took < Deadline, $"took {took}");
         Assert.Single(server.Requests);
     }

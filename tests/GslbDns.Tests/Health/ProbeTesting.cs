@@ -22,9 +22,10 @@ internal static class ProbeTesting
     }
 
     /// <summary>Runs a probe against a target that never answers, cancelled after 300 ms; returns how long it took to end.</summary>
-    public static async Task<TimeSpan> CancelledAfterShortWait(IHealthProbe probe, IPEndPoint endpoint, HealthCheckSpec spec)
+    /// <param name="wait">Long enough for the request to reach the server even on a loaded machine (a TLS handshake is slow there).</param>
+    public static async Task<TimeSpan> CancelledAfterShortWait(IHealthProbe probe, IPEndPoint endpoint, HealthCheckSpec spec, int wait = 1000)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(wait));
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe.ProbeAsync(Target(endpoint, spec), cts.Token));
         return watch.Elapsed;
