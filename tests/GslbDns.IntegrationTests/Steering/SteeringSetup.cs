@@ -1,3 +1,4 @@
+using GslbDns.Commands;
 using GslbDns.IntegrationTests.Infrastructure;
 using GslbDns.Steering.Geo;
 

@@ -1,3 +1,4 @@
+using GslbDns.Commands;
 using GslbDns.Protocol;
 using System.Net;
 using GslbDns.Steering.Geo;

@@ -1,3 +1,4 @@
+using GslbDns.Commands;
 using System.Net;
 using System.Text.Json;
 using GslbDns.Steering.Geo;

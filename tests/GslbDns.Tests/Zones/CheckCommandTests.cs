@@ -1,3 +1,4 @@
+using GslbDns.Commands;
 using GslbDns.Zones.Reading;
 
 namespace GslbDns.Tests.Zones;

@@ -1,9 +1,12 @@
+using GslbDns.Configuration;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
 using GslbDns.Steering.Policy;
 using GslbDns.Steering.State;
 using GslbDns.Zones;
 using GslbDns.Zones.Reading;
 
-namespace GslbDns.Configuration;
+namespace GslbDns.Commands;
 
 /// <summary>
 /// What `gslbdns check` adds to the zone checks: each zone's policy file, read against the zone as

@@ -1,7 +1,12 @@
+using GslbDns.Configuration;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
+using GslbDns.Zones;
+using GslbDns.Zones.Reading;
 using System.Net;
 using GslbDns.Protocol;
 
-namespace GslbDns.Steering.Explain;
+namespace GslbDns.Commands;
 
 /// <summary>What `gslbdns explain` was asked: a name, a client, and where the configuration lives.</summary>
 public sealed record ExplainRequest(string Name, RecordType Type, IPAddress? Client, IpPrefix? Subnet,

@@ -1,3 +1,5 @@
+using GslbDns.Steering;
+using GslbDns.Zones.Reading;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
@@ -9,7 +11,7 @@ using GslbDns.Steering.Geo;
 using GslbDns.Zones;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace GslbDns.Steering.Explain;
+namespace GslbDns.Commands;
 
 /// <summary>
 /// `gslbdns explain NAME`: loads the zones, policies and GeoIP databases as the server does, sends
@@ -37,7 +39,7 @@ public static class ExplainCommand
             new GeoDatabaseSources(request.GeoIp.Count > 0 ? request.GeoIp : GeoDatabaseSources.Default.Paths),
             Directory.GetCurrentDirectory(), NullLogger<GeoDatabaseWatcher>.Instance);
         geo.Reload();
-        using var state = new State.RegionStateStore();
+        using var state = new Steering.State.RegionStateStore();
         var loader = new ZoneCatalogLoader(store, state, request.Zones, () => geo.Current, NullLogger<ZoneCatalogLoader>.Instance);
         try
         {
@@ -157,7 +159,7 @@ public static class ExplainCommand
     }
 
     /// <summary>One line per address of the region: verdict, since when, the last probe and the check that made it.</summary>
-    private static void WriteAddresses(TextWriter stdout, Api.HealthDocument health, Policy.ServicePolicy policy, Policy.RegionConfig region)
+    private static void WriteAddresses(TextWriter stdout, Api.HealthDocument health, Steering.Policy.ServicePolicy policy, Steering.Policy.RegionConfig region)
     {
         var service = health.Services.FirstOrDefault(s => string.Equals(s.Service, policy.Name.ToString().TrimEnd('.'), StringComparison.OrdinalIgnoreCase));
         var view = service?.Regions.FirstOrDefault(r => r.Region == region.Name);

@@ -1,4 +1,9 @@
-namespace GslbDns.Zones.Reading;
+using GslbDns.Configuration;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
+using GslbDns.Zones;
+using GslbDns.Zones.Reading;
+namespace GslbDns.Commands;
 
 /// <summary>
 /// "gslbdns check [DIR]": reads and validates every zone file of a folder without serving it.

@@ -1,7 +1,11 @@
+using GslbDns.Configuration;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
+using GslbDns.Zones.Reading;
 using System.Globalization;
 using GslbDns.Zones;
 
-namespace GslbDns.Steering.Geo;
+namespace GslbDns.Commands;
 
 /// <summary>
 /// <c>gslbdns geoip build SOURCE.json|SOURCE.csv OUT.mmdb</c>: compiles a GeoIP source into a MaxMind DB

@@ -1,9 +1,14 @@
+using GslbDns.Configuration;
+using GslbDns.Steering;
+using GslbDns.Steering.Geo;
+using GslbDns.Zones;
+using GslbDns.Zones.Reading;
 using System.Net;
 using System.Text.Json;
 using GslbDns.Api;
 using GslbDns.Steering.State;
 
-namespace GslbDns.Steering.Explain;
+namespace GslbDns.Commands;
 
 /// <summary>
 /// The health verdicts explain uses: those of a running server (<c>--server</c>, read from its
