@@ -11,6 +11,7 @@ public static class CommandLine
           gslbdns [options]                 serve the zones folder over UDP and TCP
           gslbdns check [DIR]               validate a zones folder (default: zones); exit 1 on errors
           gslbdns explain NAME [--client IP | --subnet CIDR] [--type T] [--zones DIR] [--geoip PATH]
+                  [--server ADDR:PORT]
                                             show how a steered name is answered, step by step
           gslbdns geoip build SRC OUT.mmdb  write a MaxMind DB file from a JSON or CSV source
           gslbdns --help                    this text
