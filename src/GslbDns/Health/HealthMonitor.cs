@@ -123,8 +123,11 @@ public sealed class HealthMonitor : IAsyncDisposable
 
         public void Start(CancellationToken stopping)
         {
-            var token = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token).Token;
-            Completion = Task.Run(() => RunAsync(token), CancellationToken.None);
+            var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token);
+            Completion = Task.Run(async () =>
+            {
+                using (linked) await RunAsync(linked.Token).ConfigureAwait(false);
+            }, CancellationToken.None);
         }
 
         public void Stop()

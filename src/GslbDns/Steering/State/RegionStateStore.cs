@@ -38,9 +38,6 @@ public sealed class RegionStateStore : IDisposable
         _expiry = _time.CreateTimer(_ => Rebuild(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Raised (off the query path, after publishing) whenever the tables change.</summary>
-    public event Action? Changed;
-
     /// <summary>
     /// Attaches a compiled policy. <paramref name="addresses"/> holds, per [service][region], the
     /// addresses of the region's target as the zone gives them.
@@ -144,7 +141,6 @@ public sealed class RegionStateStore : IDisposable
     {
         foreach (var attachment in _attached) attachment.State.Publish(Build(attachment));
         ScheduleExpiry();
-        ThreadPool.UnsafeQueueUserWorkItem(static self => self.Changed?.Invoke(), this, preferLocal: false);
     }
 
     private void ScheduleExpiry()
