@@ -7,29 +7,26 @@ using GslbDns.Zones;
 namespace GslbDns.Steering;
 
 /// <summary>
-/// Leaves out a region's addresses that health checks report down. The common case (nothing down)
-/// returns the prepared RRset itself; only a degraded region pays for a filtered copy.
+/// Leaves out a region's addresses that health checks report down. The filtered copies are built
+/// with the state table (<see cref="Without"/>); a query only picks one (<see cref="Apply"/>).
 /// </summary>
 public static class AddressFilter
 {
-    public static RRSet Apply(RRSet set, IRegionStateSource state, int service, int region)
+    /// <summary>The prepared filtered copy, as the state source holds it; allocation-free.</summary>
+    public static RRSet Apply(RRSet set, IRegionStateSource state, int service, int region) =>
+        set.Type is RecordType.A or RecordType.AAAA ? state.Filter(service, region, set) : set;
+
+    /// <summary>
+    /// Builds the copy of <paramref name="set"/> without the addresses <paramref name="health"/> says are
+    /// down; run when the state changes, never per query.
+    /// </summary>
+    public static RRSet Without(RRSet set, Func<UInt128, HealthStatus> health)
     {
         if (set.Type is not (RecordType.A or RecordType.AAAA)) return set;
-        int up = 0;
-        foreach (var record in set.Records)
-        {
-            if (state.GetAddressHealth(service, region, AddressOf(record.Bytes)) != HealthStatus.Down) up++;
-        }
+        var kept = set.Records.Where(r => health(AddressOf(r.Bytes)) != HealthStatus.Down).ToArray();
         // All down: the region would not have been chosen unless the service failed open, and then
         // every address is as good as any.
-        if (up == set.Records.Length || up == 0) return set;
-        var kept = new Rdata[up];
-        int i = 0;
-        foreach (var record in set.Records)
-        {
-            if (state.GetAddressHealth(service, region, AddressOf(record.Bytes)) != HealthStatus.Down) kept[i++] = record;
-        }
-        return new RRSet(set.Type, set.Ttl, kept);
+        return kept.Length == set.Records.Length || kept.Length == 0 ? set : new RRSet(set.Type, set.Ttl, kept);
     }
 
     /// <summary>The address in an A or AAAA RDATA, IPv4 mapped into the IPv6 space like client addresses.</summary>

@@ -39,7 +39,14 @@ public static class SteeringCompiler
             services[policy.Index] = new SteeredService(policy, answersAddresses, compiled.Tree, compiled.Rankings, classifier, regions);
         }
         var addresses = services.Select(s => s.Regions.Select(r => AddressesOf(r)).ToArray()).ToArray();
-        return new ZoneSteering(document, state.Attach(document, addresses), services);
+        // Every A/AAAA RRset an answer may carry for a region: the target's own (CNAME answers and
+        // direct queries of the target) and the service-TTL copies (address mode).
+        var sets = services.Select(s => s.Regions.Select(r =>
+        {
+            var node = zone.Find(r.Target);
+            return new[] { node?.Find(RecordType.A), node?.Find(RecordType.AAAA), r.ServiceA, r.ServiceAaaa }.OfType<RRSet>().ToArray();
+        }).ToArray()).ToArray();
+        return new ZoneSteering(document, state.Attach(document, addresses, sets), services);
     }
 
     /// <summary>The target's addresses, as health checks track them.</summary>

@@ -29,7 +29,9 @@ public sealed class QueryPipelineAllocationTests
         sub     NS    ns.sub
         ns.sub  A     192.0.2.200
         ap.www  A     203.0.113.10
+        ap.www  A     203.0.113.11
         us.www  A     192.0.2.10
+        us.www  A     192.0.2.11
         """;
 
     private const string Policy = """
@@ -49,15 +51,26 @@ public sealed class QueryPipelineAllocationTests
               - default: [us]
         """;
 
-    private static QueryPipeline BuildPipeline()
+    /// <param name="degraded">One address of each region is down (health-checked), so answers are filtered and carry ttl-unhealthy.</param>
+    private static QueryPipeline BuildPipeline(bool degraded = false)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
         Assert.Empty(read.Problems);
         var zone = ZoneCompiler.Compile(origin, read.Records, "example.com.zone");
-        var (document, problems) = PolicyReader.ReadText(Policy, "example.com.gslb.yaml", origin);
+        var policy = degraded ? Policy.Replace("  www:\n", "  www:\n    health: { check: tcp, port: 80 }\n") : Policy;
+        var (document, problems) = PolicyReader.ReadText(policy, "example.com.gslb.yaml", origin);
         Assert.Empty(problems);
-        var steering = SteeringCompiler.Compile(document!, zone, GeoDatabaseSet.Empty, new RegionStateStore());
+        var state = new RegionStateStore();
+        var steering = SteeringCompiler.Compile(document!, zone, GeoDatabaseSet.Empty, state);
+        if (degraded)
+        {
+            var www = DnsName.Parse("www.example.com.");
+            UInt128 Bits(string a) => AddressFilter.AddressOf(IPAddress.Parse(a).GetAddressBytes());
+            state.SetHealth([(new AddressKey(www, "ap", Bits("203.0.113.11")), HealthStatus.Up), (new AddressKey(www, "us", Bits("192.0.2.11")), HealthStatus.Up)], TimeSpan.Zero);
+            state.SetHealth([(new AddressKey(www, "ap", Bits("203.0.113.11")), HealthStatus.Down), (new AddressKey(www, "us", Bits("192.0.2.11")), HealthStatus.Down)], TimeSpan.FromMinutes(5));
+            Assert.True(steering.State.IsDegraded(0));
+        }
         var store = new ZoneStore();
         store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
         return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance);
@@ -85,13 +98,22 @@ public sealed class QueryPipelineAllocationTests
     [InlineData("www.example.com.", 255, false, true)]
     [InlineData("example.com.", 255, false)]
     [InlineData("example.com.", 255, false, true)]
-    public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp = false)
+    [InlineData("www.example.com.", 1, false, false, true)]
+    [InlineData("www.example.com.", 1, true, true, true)]
+    [InlineData("ap.www.example.com.", 1, false, false, true)]
+    public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp = false, bool degraded = false)
     {
-        var pipeline = BuildPipeline();
+        var pipeline = BuildPipeline(degraded);
         var query = Query(name, type, ecs);
         var response = new byte[65535];
         var context = new RequestContext(tcp ? Transport.Tcp : Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
         for (int i = 0; i < 100; i++) Assert.True(pipeline.Handle(query, response, context) > 12);
+        if (degraded)
+        {
+            // The filtered answer really is the one measured: one address left of two (after the CNAME for www).
+            int answers = (response[6] << 8) | response[7];
+            Assert.Equal(name.StartsWith("www", StringComparison.Ordinal) ? 2 : 1, answers);
+        }
 
         // The runtime itself may allocate once while it recompiles hot methods (tiered JIT), so
         // several rounds are measured: an allocation per query would show in every one of them.

@@ -20,4 +20,10 @@ public interface IRegionStateSource
     /// steered answers then carry the service's ttl-unhealthy.
     /// </summary>
     bool IsDegraded(int service);
+
+    /// <summary>
+    /// <paramref name="set"/> (an A or AAAA RRset of the region's target) less the addresses that are
+    /// down, prepared when the state changed: the query path only picks it, allocating nothing.
+    /// </summary>
+    Zones.RRSet Filter(int service, int region, Zones.RRSet set);
 }

@@ -17,4 +17,6 @@ public sealed class PublishedRegionState(RegionStateTable initial) : IRegionStat
     public HealthStatus GetAddressHealth(int service, int region, UInt128 address) => _current.AddressHealth(service, region, address);
 
     public bool IsDegraded(int service) => _current.IsDegraded(service);
+
+    public Zones.RRSet Filter(int service, int region, Zones.RRSet set) => _current.Filter(service, region, set);
 }

@@ -42,11 +42,12 @@ public sealed class RegionStateStore : IDisposable
     /// Attaches a compiled policy. <paramref name="addresses"/> holds, per [service][region], the
     /// addresses of the region's target as the zone gives them.
     /// </summary>
-    public PublishedRegionState Attach(PolicyDocument document, UInt128[][][] addresses)
+    /// <param name="sets">Per [service][region], the A/AAAA RRsets answers may carry for the region (the zone's and the service-TTL copies), filtered here by health.</param>
+    public PublishedRegionState Attach(PolicyDocument document, UInt128[][][] addresses, Zones.RRSet[][][]? sets = null)
     {
         lock (_gate)
         {
-            var attachment = new Attachment(document, addresses, null!);
+            var attachment = new Attachment(document, addresses, sets, null!);
             attachment = attachment with { State = new PublishedRegionState(Build(attachment)) };
             _attached.Add(attachment);
             return attachment.State;
@@ -161,6 +162,7 @@ public sealed class RegionStateStore : IDisposable
         var regions = new RegionStatus[services.Length][];
         var addresses = new AddressHealth[services.Length][][];
         var degraded = new bool[services.Length];
+        var filtered = new (Zones.RRSet, Zones.RRSet)[services.Length][][];
         long now = _time.GetTimestamp();
         for (int s = 0; s < services.Length; s++)
         {
@@ -168,6 +170,7 @@ public sealed class RegionStateStore : IDisposable
             regions[s] = new RegionStatus[service.Regions.Length];
             addresses[s] = new AddressHealth[service.Regions.Length][];
             degraded[s] = _degradedUntil.TryGetValue(service.Name, out long until) && until > now;
+            filtered[s] = new (Zones.RRSet, Zones.RRSet)[service.Regions.Length][];
             for (int r = 0; r < service.Regions.Length; r++)
             {
                 var region = service.Regions[r];
@@ -186,13 +189,15 @@ public sealed class RegionStateStore : IDisposable
                 var regionHealth = RegionStatus.Aggregate(statuses);
                 if (regionHealth == HealthStatus.Down) degraded[s] = true;
                 addresses[s][r] = healths;
+                var candidates = attachment.Sets?[s][r] ?? [];
+                filtered[s][r] = candidates.Select(set => (set, AddressFilter.Without(set, a => Array.Find(healths, h => h.Address == a).Health))).ToArray();
                 regions[s][r] = new RegionStatus(_admin.GetValueOrDefault(new RegionKey(service.Name, region.Name)), regionHealth, null);
             }
         }
-        return new RegionStateTable(regions, addresses, degraded);
+        return new RegionStateTable(regions, addresses, degraded, filtered);
     }
 
     public void Dispose() => _expiry.Dispose();
 
-    private sealed record Attachment(PolicyDocument Document, UInt128[][][] Addresses, PublishedRegionState State);
+    private sealed record Attachment(PolicyDocument Document, UInt128[][][] Addresses, Zones.RRSet[][][]? Sets, PublishedRegionState State);
 }

@@ -12,18 +12,33 @@ public sealed class RegionStateTable
     private readonly RegionStatus[][] _regions;
     private readonly AddressHealth[][][] _addresses;
     private readonly bool[] _degraded;
+    private readonly (Zones.RRSet From, Zones.RRSet To)[][][]? _filtered;
 
     /// <param name="regions">[service][region] status.</param>
     /// <param name="addresses">[service][region] per-address health; a missing entry means "not tracked".</param>
     /// <param name="degraded">[service]: a region is down or changed state recently, so answers use ttl-unhealthy.</param>
-    public RegionStateTable(RegionStatus[][] regions, AddressHealth[][][]? addresses = null, bool[]? degraded = null)
+    /// <param name="filtered">[service][region] each address RRset of the region paired with its copy less the down addresses.</param>
+    public RegionStateTable(RegionStatus[][] regions, AddressHealth[][][]? addresses = null, bool[]? degraded = null,
+        (Zones.RRSet From, Zones.RRSet To)[][][]? filtered = null)
     {
+        _filtered = filtered;
         _regions = regions;
         _addresses = addresses ?? regions.Select(s => s.Select(_ => Array.Empty<AddressHealth>()).ToArray()).ToArray();
         _degraded = degraded ?? new bool[regions.Length];
     }
 
     public bool IsDegraded(int service) => _degraded[service];
+
+    /// <summary>The prepared copy of <paramref name="set"/> less its down addresses (the set itself when none is down or it is unknown).</summary>
+    public Zones.RRSet Filter(int service, int region, Zones.RRSet set)
+    {
+        if (_filtered is null) return set;
+        foreach (var (from, to) in _filtered[service][region])
+        {
+            if (ReferenceEquals(from, set)) return to;
+        }
+        return set;
+    }
 
     /// <summary>A table with one status for every region of every service of <paramref name="document"/>.</summary>
     public static RegionStateTable Uniform(PolicyDocument document, RegionStatus status) =>
@@ -53,6 +68,6 @@ public sealed class RegionStateTable
                 regions[s][r] = _regions[s][r] with { Admin = state };
             }
         }
-        return new RegionStateTable(regions, _addresses, _degraded);
+        return new RegionStateTable(regions, _addresses, _degraded, _filtered);
     }
 }
