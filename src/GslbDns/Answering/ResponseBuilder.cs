@@ -11,7 +11,6 @@ namespace GslbDns.Answering;
 /// </summary>
 public static class ResponseBuilder
 {
-    public const ushort ClassIN = 1;
 
     /// <summary>Returns the RCODE; sets <paramref name="authoritative"/> and <paramref name="truncated"/>.</summary>
     public static ResponseCode Write(ref MessageWriter writer, ref LookupResult result, out bool authoritative, out bool truncated)
@@ -78,7 +77,7 @@ public static class ResponseBuilder
         uint ttl = Math.Min(set.Ttl, ttlCap);
         foreach (var record in set.Records)
         {
-            if (!writer.WriteRecord(section, ownerWire, set.Type, ClassIN, ttl, record.Bytes, record.Names))
+            if (!writer.WriteRecord(section, ownerWire, set.Type, DnsWire.ClassIN, ttl, record.Bytes, record.Names))
             {
                 writer.Restore(mark);
                 return false;

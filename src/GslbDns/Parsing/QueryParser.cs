@@ -9,12 +9,11 @@ namespace GslbDns.Parsing;
 /// </summary>
 public static class QueryParser
 {
-    public const int HeaderLength = 12;
     private const ushort OptionClientSubnet = 8;
 
     public static ParseOutcome Parse(ReadOnlySpan<byte> message, ref DnsQuery query)
     {
-        if (message.Length < HeaderLength)
+        if (message.Length < DnsWire.HeaderLength)
         {
             return ParseOutcome.Drop;
         }
@@ -84,7 +83,7 @@ public static class QueryParser
 
     private static bool TryReadQuestion(ReadOnlySpan<byte> message, int qdCount, ref DnsQuery query, out int pos)
     {
-        pos = HeaderLength;
+        pos = DnsWire.HeaderLength;
         query.QuestionEnd = 0;
         if (qdCount != 1)
         {

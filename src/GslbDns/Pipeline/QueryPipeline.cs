@@ -77,7 +77,7 @@ public sealed class QueryPipeline : IQueryHandler
         bool authoritative = false, truncated = false;
 
         var steering = new SteeringResult();
-        var zone = query.QClass is ClassIN or ClassAny ? _zones.Current.FindZone(query.QName) : null;
+        var zone = query.QClass is DnsWire.ClassIN or DnsWire.ClassAny ? _zones.Current.FindZone(query.QName) : null;
         if (zone is null || query.QType is RecordType.AXFR or RecordType.IXFR)
         {
             // Not ours (RFC 1035 leaves it open; REFUSED is what authoritative-only servers send),
@@ -103,12 +103,10 @@ public sealed class QueryPipeline : IQueryHandler
         return End(ref writer, ref query, rcode, authoritative, truncated, steering.ScopePrefix);
     }
 
-    private const ushort ClassIN = 1;
-    private const ushort ClassAny = 255;
 
     private int Error(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, ResponseCode rcode)
     {
-        if (message.Length < QueryParser.HeaderLength) return 0;
+        if (message.Length < DnsWire.HeaderLength) return 0;
         var writer = Begin(message, response, ref query, context);
         return End(ref writer, ref query, rcode, false, false, 0);
     }
@@ -132,7 +130,7 @@ public sealed class QueryPipeline : IQueryHandler
         if (query.QuestionEnd > 0)
         {
             // RFC 1035 §4.1.2: the question is echoed; TC replies keep it too.
-            writer.WriteQuestion(message[QueryParser.HeaderLength..query.QuestionEnd], query.QNameLength);
+            writer.WriteQuestion(message[DnsWire.HeaderLength..query.QuestionEnd], query.QNameLength);
         }
         return writer;
     }

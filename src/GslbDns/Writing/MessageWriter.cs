@@ -10,7 +10,6 @@ namespace GslbDns.Writing;
 /// </summary>
 public ref struct MessageWriter
 {
-    public const int HeaderLength = 12;
     private const int MaxCompressionTargets = 96;
 
     private readonly Span<byte> _buffer;
@@ -22,7 +21,7 @@ public ref struct MessageWriter
     {
         _buffer = buffer;
         _limit = Math.Min(limit, buffer.Length);
-        _position = HeaderLength;
+        _position = DnsWire.HeaderLength;
         _targets = default;
         TargetCount = 0;
     }
@@ -117,7 +116,7 @@ public ref struct MessageWriter
         if (owner.IsEmpty)
         {
             if (_position + 2 > _limit) return false;
-            BinaryPrimitives.WriteUInt16BigEndian(_buffer[_position..], 0xc000 | HeaderLength);
+            BinaryPrimitives.WriteUInt16BigEndian(_buffer[_position..], 0xc000 | DnsWire.HeaderLength);
             _position += 2;
         }
         else if (!TryWriteName(owner))

@@ -6,9 +6,7 @@ namespace GslbDns.Health.Probes;
 /// <summary>The query a dns probe sends and the checks its reply must pass (RFC 1035 §4.1).</summary>
 internal static class DnsProbeMessage
 {
-    public const int HeaderLength = 12;
-    public const int MaxQueryLength = HeaderLength + DnsName.MaxWireLength + 4;
-    private const ushort ClassIN = 1;
+    public const int MaxQueryLength = DnsWire.HeaderLength + DnsName.MaxWireLength + 4;
     private const ushort QrFlag = 0x8000;
     private const ushort TcFlag = 0x0200;
 
@@ -19,12 +17,12 @@ internal static class DnsProbeMessage
     public static int WriteQuery(Span<byte> buffer, ushort id, ReadOnlySpan<byte> nameWire, RecordType type)
     {
         BinaryPrimitives.WriteUInt16BigEndian(buffer, id);
-        buffer[2..HeaderLength].Clear();
+        buffer[2..DnsWire.HeaderLength].Clear();
         BinaryPrimitives.WriteUInt16BigEndian(buffer[4..], 1); // QDCOUNT
-        nameWire.CopyTo(buffer[HeaderLength..]);
-        int pos = HeaderLength + nameWire.Length;
+        nameWire.CopyTo(buffer[DnsWire.HeaderLength..]);
+        int pos = DnsWire.HeaderLength + nameWire.Length;
         BinaryPrimitives.WriteUInt16BigEndian(buffer[pos..], (ushort)type);
-        BinaryPrimitives.WriteUInt16BigEndian(buffer[(pos + 2)..], ClassIN);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer[(pos + 2)..], DnsWire.ClassIN);
         return pos + 4;
     }
 
@@ -36,16 +34,16 @@ internal static class DnsProbeMessage
     public static string? Match(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> query, out bool truncated)
     {
         truncated = false;
-        if (reply.Length < HeaderLength) return "DNS reply too short";
+        if (reply.Length < DnsWire.HeaderLength) return "DNS reply too short";
         if (BinaryPrimitives.ReadUInt16BigEndian(reply) != BinaryPrimitives.ReadUInt16BigEndian(query)) return "DNS reply id mismatch";
         ushort flags = BinaryPrimitives.ReadUInt16BigEndian(reply[2..]);
         if ((flags & QrFlag) == 0) return "DNS reply without QR";
         truncated = (flags & TcFlag) != 0;
         // A truncated reply may stop anywhere; its question is checked on the TCP answer.
         if (truncated) return null;
-        var question = query[HeaderLength..];
-        if (BinaryPrimitives.ReadUInt16BigEndian(reply[4..]) != 1 || reply.Length < HeaderLength + question.Length) return "DNS reply question mismatch";
-        var echoed = reply.Slice(HeaderLength, question.Length);
+        var question = query[DnsWire.HeaderLength..];
+        if (BinaryPrimitives.ReadUInt16BigEndian(reply[4..]) != 1 || reply.Length < DnsWire.HeaderLength + question.Length) return "DNS reply question mismatch";
+        var echoed = reply.Slice(DnsWire.HeaderLength, question.Length);
         // Names compare without regard to ASCII case (RFC 4343); type and class exactly.
         int nameLength = question.Length - 4;
         if (!Ascii.EqualsIgnoreCase(echoed[..nameLength], question[..nameLength]) || !echoed[nameLength..].SequenceEqual(question[nameLength..]))
