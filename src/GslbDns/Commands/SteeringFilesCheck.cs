@@ -43,8 +43,7 @@ public static class SteeringFilesCheck
             problems.AddRange(adminProblems);
             if (admin is not null)
             {
-                foreach (var document in documents) admin.Resolve(document, problems);
-                problems.AddRange(admin.FindUnknownServices(documents));
+                problems.AddRange(admin.FindUnmatched(documents));
             }
         }
         return problems;

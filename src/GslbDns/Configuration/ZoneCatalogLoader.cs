@@ -110,8 +110,7 @@ public sealed class ZoneCatalogLoader
                 else next[path] = old;
             }
             var documents = next.Values.Select(z => z.Policy?.Document).OfType<PolicyDocument>().ToArray();
-            var adminProblems = admin.File.FindUnknownServices(documents).ToList();
-            foreach (var document in documents) admin.File.Resolve(document, adminProblems);
+            var adminProblems = admin.File.FindUnmatched(documents);
             if (adminProblems.Count > 0 && !admin.Fingerprint.AsSpan().SequenceEqual(_reportedAdmin))
             {
                 Log.AdminStateProblems(_logger, AdminStateFileName, string.Join('\n', adminProblems));

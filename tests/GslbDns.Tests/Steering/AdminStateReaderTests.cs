@@ -67,7 +67,7 @@ public class AdminStateReaderTests
     }
 
     [Fact]
-    public void Resolve_AppliesKnownEntries_AndReportsUnknownOnes()
+    public void KnownEntries_AreKeptByName_UnknownOnesReported()
     {
         var document = PolicyText.ReadValid(PolicyText.Full);
         var (admin, _) = AdminStateReader.ReadText("""
@@ -77,14 +77,15 @@ public class AdminStateReaderTests
               ftp: { x: down }
             """, File);
 
-        var problems = new List<ZoneProblem>();
-        var states = admin!.Resolve(document, problems);
-
-        Assert.Equal([AdminRegionState.Active, AdminRegionState.Drain, AdminRegionState.Active], states[0]);
-        Assert.Equal([AdminRegionState.Active, AdminRegionState.Down], states[1]);
-        Assert.Equal(["admin-state.yaml:1: service www.example.com. has no region 'mars' (it has: ap, eu, us); entry ignored"],
-            problems.Select(p => p.ToString()));
-        Assert.Equal(["admin-state.yaml:4: no policy steers ftp.example.com.; entry ignored"],
-            admin.FindUnknownServices([document]).Select(p => p.ToString()));
+        var states = admin!.ByRegion();
+        var www = DnsName.Parse("www.example.com.");
+        var apex = DnsName.Parse("example.com.");
+        Assert.Equal(AdminRegionState.Drain, states[new RegionKey(www, "eu")]);
+        Assert.False(states.ContainsKey(new RegionKey(www, "ap")));
+        Assert.Equal(AdminRegionState.Down, states[new RegionKey(apex, "two")]);
+        Assert.False(states.ContainsKey(new RegionKey(apex, "one")));
+        Assert.Equal(["admin-state.yaml:1: service www.example.com. has no region 'mars' (it has: ap, eu, us); entry ignored",
+            "admin-state.yaml:4: no policy steers ftp.example.com.; entry ignored"],
+            admin.FindUnmatched([document]).Select(p => p.ToString()));
     }
 }
