@@ -142,7 +142,9 @@ public static class ExplainCommand
             var region = policy.Regions[i];
             var status = zoneSteering?.State.GetRegion(policy.Index, i);
             string verdict = i < trace.Verdicts.Length ? trace.Verdicts[i].ToString() : "";
-            string load = status?.Load is { } l ? $", load cpu {l.CpuPercent}% mem {l.MemoryPercent}%" : ", no load report";
+            string load = status is { HasLoad: true } l
+                ? $", load {l.Load:0.00} (shed {l.ShedShare:0%}{(RegionChooser.IsShed(trace.ClientKey, policy, i, l) ? ", this client's network is in the shed part" : "")})"
+                : ", no load report";
             stdout.WriteLine($"  {region.Name,-10} {region.Target,-28} admin {status?.Admin}, health {status?.Health}{load}, weight {region.Weight}: {verdict}");
             WriteAddresses(stdout, health, policy, region);
         }

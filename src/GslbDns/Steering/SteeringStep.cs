@@ -76,6 +76,7 @@ public sealed class SteeringStep
                 return true;
         }
         if (choice.FailedOpen) LogFailOpen(service);
+        if (trace is null) zoneSteering.State.CountAnswer(service.Policy.Index, choice.Region);
         CapTtl(zoneSteering, service, ref result);
 
         var region = service.Regions[choice.Region];
@@ -130,6 +131,7 @@ public sealed class SteeringStep
             choice = explained;
             trace.Service = service;
             trace.Client = client;
+            trace.ClientKey = key;
             trace.ClientSource = fromSubnet
                 ? $"ECS {client}/{subnet.SourcePrefix}"
                 : "source address " + client;

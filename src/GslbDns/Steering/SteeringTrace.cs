@@ -18,6 +18,9 @@ public sealed class SteeringTrace
 
     public ClientAddress Client { get; set; }
 
+    /// <summary>The client network's key that weighted splits and shedding hash.</summary>
+    public ulong ClientKey { get; set; }
+
     /// <summary>Where <see cref="Client"/> came from: "ECS 198.51.100.0/24" or "source address".</summary>
     public string ClientSource { get; set; } = "";
 

@@ -19,7 +19,7 @@ public class PolicyReaderTests
         Assert.Equal(ServiceMode.Cname, www.Mode);
         Assert.Equal(20u, www.Ttl);
         Assert.Equal(AllDownPolicy.ServFail, www.AllDown);
-        Assert.Equal(new LoadThresholds(80, 85), www.Shed);
+        Assert.Equal(new LoadPolicy(0.7, 0.9, SpillMode.Capacity, TimeSpan.FromSeconds(20)), www.Load);
         Assert.Equal(7, www.Source.Line);
 
         Assert.Equal<string>(["ap", "eu", "us"], www.Regions.Select(r => r.Name));
@@ -89,7 +89,7 @@ public class PolicyReaderTests
         Assert.Equal(ServiceMode.Cname, service.Mode);
         Assert.Equal(30u, service.Ttl);
         Assert.Equal(AllDownPolicy.FailOpen, service.AllDown);
-        Assert.Equal(LoadThresholds.Default, service.Shed);
+        Assert.Equal(LoadPolicy.Default, service.Load);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal static class PolicyText
         defaults:
           ttl: 45
           all-down: servfail
-          shed: { cpu: 80, memory: 85 }
+          load: { shed: { start: 0.7, full: 0.9 }, spill: capacity, report-ttl: 20s }
         services:
           www:
             mode: cname

@@ -6,7 +6,7 @@ public class PolicyValidationTests
         defaults:
           ttl: -1
           all-down: failopen
-          shed: { cpu: 0, mem: 50 }
+          load: { shed: { start: 0, mem: 50 }, spill: over }
         servces: {}
         services:
           www:
@@ -67,8 +67,9 @@ public class PolicyValidationTests
         [
             "example.com.gslb.yaml:2: ttl must be an integer from 0 to 2147483647, found '-1'",
             "example.com.gslb.yaml:3: all-down must be one of: fail-open, servfail, nodata; found 'failopen'",
-            "example.com.gslb.yaml:4: unknown key 'mem' in shed; expected one of: cpu, memory",
-            "example.com.gslb.yaml:4: cpu must be a percentage above 0 and at most 100, found 0",
+            "example.com.gslb.yaml:4: unknown key 'mem' in defaults.load.shed; expected one of: start, full",
+            "example.com.gslb.yaml:4: shed.start must be a fraction above 0 and at most 1 (0.80 is 80 %), found 0",
+            "example.com.gslb.yaml:4: spill must be one of: next, capacity; found 'over'",
             "example.com.gslb.yaml:5: unknown key 'servces' in the policy file; expected one of: defaults, services",
             "example.com.gslb.yaml:8: mode must be one of: cname, address; found 'alias'",
             "example.com.gslb.yaml:9: ttl must be an integer from 0 to 2147483647, found '30s'",
@@ -77,7 +78,7 @@ public class PolicyValidationTests
             "example.com.gslb.yaml:11: capacity must be an integer from 1 to 9223372036854775807, found 'many'",
             "example.com.gslb.yaml:12: longitude 181 is out of range (-180 to 180)",
             "example.com.gslb.yaml:13: duplicate region 'eu' (first at line 12)",
-            "example.com.gslb.yaml:14: unknown key 'wieght' in region 'us'; expected one of: target, location, weight, capacity, health",
+            "example.com.gslb.yaml:14: unknown key 'wieght' in region 'us'; expected one of: target, location, weight, capacity, health, load",
             "example.com.gslb.yaml:14: target us.other.org. is not inside zone example.com.; its addresses must come from this zone",
             "example.com.gslb.yaml:15: bad region name 'bad name': use 1 to 63 letters, digits, '-' or '_'",
             "example.com.gslb.yaml:16: location must be [latitude, longitude] in decimal degrees",
@@ -144,7 +145,7 @@ public class PolicyValidationTests
     [InlineData("a: { target: a.www, location: [-90.5, 0] }", "example.com.gslb.yaml:4: latitude -90.5 is out of range (-90 to 90)")]
     [InlineData("a: { target: a.www, location: [0, -180.01] }", "example.com.gslb.yaml:4: longitude -180.01 is out of range (-180 to 180)")]
     [InlineData("a: { target: a.www, location: [north, 0] }", "example.com.gslb.yaml:4: latitude must be a number, found 'north'")]
-    [InlineData("a: { target: a.www, wieght: 5 }", "example.com.gslb.yaml:4: unknown key 'wieght' in region 'a'; expected one of: target, location, weight, capacity, health")]
+    [InlineData("a: { target: a.www, wieght: 5 }", "example.com.gslb.yaml:4: unknown key 'wieght' in region 'a'; expected one of: target, location, weight, capacity, health, load")]
     [InlineData("a: { location: [0, 0] }", "example.com.gslb.yaml:4: region 'a' has no 'target'")]
     [InlineData("a: { target: a.www }\na: { target: b.www }", "example.com.gslb.yaml:5: duplicate region 'a' (first at line 4)")]
     [InlineData("a: { target: a.www.example.net. }", "example.com.gslb.yaml:4: target a.www.example.net. is not inside zone example.com.; its addresses must come from this zone")]

@@ -29,12 +29,13 @@ public class RegionChooserTests
         new(new RegionStateTable([regions]));
 
     private static readonly RegionStatus Up = RegionStatus.AllUp;
-    private static readonly RegionStatus HealthDown = new(AdminRegionState.Active, HealthStatus.Down, null);
-    private static readonly RegionStatus Drained = new(AdminRegionState.Drain, HealthStatus.Up, null);
-    private static readonly RegionStatus AdminDown = new(AdminRegionState.Down, HealthStatus.Up, null);
+    private static readonly RegionStatus HealthDown = new(AdminRegionState.Active, HealthStatus.Down);
+    private static readonly RegionStatus Drained = new(AdminRegionState.Drain, HealthStatus.Up);
+    private static readonly RegionStatus AdminDown = new(AdminRegionState.Down, HealthStatus.Up);
 
-    private static RegionStatus Loaded(double cpu, double memory = 10, long connections = 0, long capacity = 0) =>
-        Up with { Load = new LoadReport(cpu, memory, connections, capacity, DateTimeOffset.UnixEpoch) };
+    /// <summary>A region reporting <paramref name="load"/>, as the state store prepares it for the default shed thresholds (0.80 to 0.95).</summary>
+    private static RegionStatus Loaded(double load, double? capacity = null) =>
+        Up with { Load = load, ShedShare = LoadPolicy.Default.ShedShare(load), Spare = capacity is { } c ? c * Math.Max(0, 1 - load) : double.NaN };
 
     /// <summary>Keys of 10 000 distinct /24 client networks.</summary>
     private static IEnumerable<ulong> NetworkKeys(int count = 10_000) =>
@@ -115,38 +116,8 @@ public class RegionChooserTests
     [Fact]
     public void UnknownHealth_CountsAsLive()
     {
-        var unknown = new RegionStatus(AdminRegionState.Active, HealthStatus.Unknown, null);
+        var unknown = new RegionStatus(AdminRegionState.Active, HealthStatus.Unknown);
         Assert.Equal(A, RegionChooser.Choose(Service(), InOrder, State(unknown, Up, Up), 1).Region);
-    }
-
-    [Fact]
-    public void OverloadedRegion_IsPassedOver_WhileAnotherIsLive()
-    {
-        var service = Service();
-        // cpu at the default threshold (90 %) sheds; memory likewise; c sheds at its configured 1000 connections.
-        Assert.Equal(B, RegionChooser.Choose(service, InOrder, State(Loaded(90), Up, Up), 1).Region);
-        Assert.Equal(B, RegionChooser.Choose(service, InOrder, State(Loaded(10, memory: 95), Up, Up), 1).Region);
-        Assert.Equal(A, RegionChooser.Choose(service, InOrder, State(Loaded(89.9), Up, Up), 1).Region);
-        Assert.Equal(B, RegionChooser.Choose(service, RegionRanking.Sequence(C, B), State(Up, Up, Loaded(1, connections: 1000)), 1).Region);
-        // A report's own capacity wins over the configured one.
-        Assert.Equal(C, RegionChooser.Choose(service, RegionRanking.Sequence(C, B), State(Up, Up, Loaded(1, connections: 1000, capacity: 2000)), 1).Region);
-        Assert.Equal(B, RegionChooser.Choose(service, RegionRanking.Sequence(A, B), State(Loaded(1, connections: 5, capacity: 5), Up, Up), 1).Region);
-    }
-
-    [Fact]
-    public void OverloadedRegion_IsUsed_WhenNothingElseIsLive()
-    {
-        var choice = RegionChooser.Choose(Service(), InOrder, State(Loaded(99), HealthDown, Drained), 1);
-        Assert.Equal(new RegionChoice(ChoiceKind.Region, A, 0, false, false, true), choice);
-    }
-
-    [Fact]
-    public void OverloadedRegionsInOneRank_StillSplitByWeight()
-    {
-        var choice = RegionChooser.Choose(Service(), SplitThenC, State(Loaded(99), Loaded(99), HealthDown), 7);
-        Assert.True(choice.Overloaded);
-        Assert.True(choice.DependsOnClientKey);
-        Assert.Contains(choice.Region, new[] { A, B });
     }
 
     [Fact]
@@ -191,14 +162,14 @@ public class RegionChooserTests
     public void Explain_GivesEachRegionsReason_AndTheSameChoice()
     {
         var service = Service();
-        var state = State(Up, Up, Loaded(95));
+        var state = State(Up, Up, HealthDown);
         foreach (var key in NetworkKeys(100))
         {
             var (choice, verdicts) = RegionChooser.Explain(service, SplitThenC, state, key);
             Assert.Equal(RegionChooser.Choose(service, SplitThenC, state, key), choice);
             Assert.Equal(RegionVerdict.Chosen, verdicts[choice.Region]);
-            Assert.Equal(RegionVerdict.OutweighedInRank, verdicts[choice.Region == A ? B : A]);
-            Assert.Equal(RegionVerdict.Shedding, verdicts[C]);
+            Assert.Equal(RegionVerdict.Outweighed, verdicts[choice.Region == A ? B : A]);
+            Assert.Equal(RegionVerdict.HealthDown, verdicts[C]);
         }
 
         var (_, reasons) = RegionChooser.Explain(service, InOrder, State(Drained, Up, Up), 1);
@@ -257,7 +228,7 @@ public class ChoiceExplanationTests
         var classifier = new GslbDns.Steering.Topology.TopologyClassifier(www);
         var outcome = classifier.Classify(new GslbDns.Steering.Topology.ClientLocation("AS", "JP", null, null, 0, null), ClientAddress.FromIPv4(0xCB007101));
         var state = new PublishedRegionState(new RegionStateTable([
-            [RegionStatus.AllUp, new RegionStatus(AdminRegionState.Drain, HealthStatus.Up, null), RegionStatus.AllUp],
+            [RegionStatus.AllUp, new RegionStatus(AdminRegionState.Drain, HealthStatus.Up), RegionStatus.AllUp],
             [RegionStatus.AllUp, RegionStatus.AllUp],
         ]));
         var (choice, verdicts) = RegionChooser.Explain(www, outcome.Ranking, state, 1);

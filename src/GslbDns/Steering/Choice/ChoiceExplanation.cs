@@ -31,8 +31,10 @@ public static class ChoiceExplanation
                 break;
             default:
                 if (choice.FailedOpen) text.Append(" nothing live, failing open;");
-                if (choice.Overloaded) text.Append(" only overloaded regions live;");
-                if (choice.DependsOnClientKey) text.Append(" split by weight on the client network;");
+                if (choice.IsShed) text.Append(" shed by load from ").Append(service.Regions[choice.ShedFrom].Name).Append(';');
+                if (choice.Spilled) text.Append(" first preference unusable, spilled by spare capacity;");
+                if (choice.Overloaded) text.Append(" shed by load but no other region can take it;");
+                if (choice.DependsOnClientKey) text.Append(" depends on the client network;");
                 break;
         }
         for (int i = 0; i < service.Regions.Length && i < verdicts.Length; i++)
@@ -48,8 +50,8 @@ public static class ChoiceExplanation
     {
         RegionVerdict.Chosen => "chosen",
         RegionVerdict.LowerRank => "lower-rank",
-        RegionVerdict.OutweighedInRank => "outweighed",
-        RegionVerdict.Shedding => "shedding",
+        RegionVerdict.Outweighed => "outweighed",
+        RegionVerdict.Shed => "shed",
         RegionVerdict.Drained => "drained",
         RegionVerdict.AdminDown => "admin-down",
         RegionVerdict.HealthDown => "health-down",

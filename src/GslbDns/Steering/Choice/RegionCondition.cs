@@ -1,13 +1,10 @@
 namespace GslbDns.Steering.Choice;
 
-/// <summary>Where a region stands for one decision, from its admin override, health and load.</summary>
+/// <summary>Where a region stands for one decision, from its admin override and health (load never makes a region unusable).</summary>
 public enum RegionCondition : byte
 {
-    /// <summary>Active, not known to be down, not overloaded.</summary>
+    /// <summary>Active and not known to be down: usable.</summary>
     Live,
-
-    /// <summary>Live but at or over a load threshold: used only when no region in the ranking is <see cref="Live"/>.</summary>
-    Shedding,
 
     /// <summary>The operator drains it.</summary>
     Drained,

@@ -11,11 +11,11 @@ public enum RegionVerdict : byte
     /// <summary>Usable, but a region in a better rank was usable too.</summary>
     LowerRank,
 
-    /// <summary>Usable and in the chosen rank, but the weighted hash of the client network picked another region.</summary>
-    OutweighedInRank,
+    /// <summary>Usable and a candidate, but the weighted hash of the client network picked another region.</summary>
+    Outweighed,
 
-    /// <summary>Overloaded, and a region that is not was available.</summary>
-    Shedding,
+    /// <summary>This client's network is in the part of the region's clients its load sheds.</summary>
+    Shed,
 
     Drained,
     AdminDown,

@@ -152,22 +152,8 @@ internal sealed class HealthCheckReader(SourceFields fields)
         return null;
     }
 
-    private object? ReadDuration(SourceNode node, string what, TimeSpan min)
-    {
-        var text = fields.Text(node, what);
-        if (text is null) return null;
-        if (!Durations.TryParse(text, out var value))
-        {
-            fields.Error(node, $"{what} must be a duration such as 250ms, 5s or 1m, found '{text}'");
-            return null;
-        }
-        if (value < min)
-        {
-            fields.Error(node, $"{what} must be at least {Durations.Format(min)}, found '{text}'");
-            return null;
-        }
-        return value;
-    }
+    private object? ReadDuration(SourceNode node, string what, TimeSpan min) =>
+        fields.Duration(node, what, min, TimeSpan.FromDays(1), out var value) ? value : null;
 
     private object? ReadAddress(SourceNode node, string what)
     {

@@ -20,9 +20,10 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
     /// <summary>Default of <c>ttl-unhealthy</c>: short enough that resolvers come back soon after a failover.</summary>
     public const uint DefaultTtlUnhealthy = 10;
 
-    private sealed record Defaults(uint Ttl, AllDownPolicy AllDown, LoadThresholds Shed, uint TtlUnhealthy, HealthLayer? Health);
+    private sealed record Defaults(uint Ttl, AllDownPolicy AllDown, LoadPolicy Load, uint TtlUnhealthy, HealthLayer? Health);
 
     private readonly HealthCheckReader _health = new(fields);
+    private readonly LoadPolicyReader _load = new(fields);
 
     public PolicyDocument? Parse(SourceNode root)
     {
@@ -30,14 +31,14 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         if (top is null) return null;
         fields.CheckKeys(top, "the policy file", "defaults", "services");
 
-        var defaults = new Defaults(DefaultTtl, AllDownPolicy.FailOpen, LoadThresholds.Default, DefaultTtlUnhealthy, null);
+        var defaults = new Defaults(DefaultTtl, AllDownPolicy.FailOpen, LoadPolicy.Default, DefaultTtlUnhealthy, null);
         if (SourceFields.Get(top, "defaults") is { } defaultsNode && fields.Mapping(defaultsNode, "defaults") is { } defaultsMap)
         {
-            fields.CheckKeys(defaultsMap, "defaults", "ttl", "ttl-unhealthy", "all-down", "shed", "health");
+            fields.CheckKeys(defaultsMap, "defaults", "ttl", "ttl-unhealthy", "all-down", "load", "health");
             defaults = new Defaults(
                 ReadTtl(defaultsMap, "ttl", DefaultTtl),
                 ReadAllDown(defaultsMap, AllDownPolicy.FailOpen),
-                ReadShed(defaultsMap, LoadThresholds.Default),
+                SourceFields.Get(defaultsMap, "load") is { } loadNode ? _load.ReadService(loadNode, "defaults.load", LoadPolicy.Default) : LoadPolicy.Default,
                 ReadTtl(defaultsMap, "ttl-unhealthy", DefaultTtlUnhealthy),
                 SourceFields.Get(defaultsMap, "health") is { } healthNode ? _health.ReadLayer(healthNode, "defaults.health") : null);
         }
@@ -94,7 +95,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         string what = $"service {name}";
         var map = fields.Mapping(node, what);
         if (map is null) return null;
-        fields.CheckKeys(map, what, "mode", "ttl", "ttl-unhealthy", "all-down", "shed", "health", "regions", "topology");
+        fields.CheckKeys(map, what, "mode", "ttl", "ttl-unhealthy", "all-down", "load", "health", "regions", "topology");
         int before = fields.Problems.Count;
 
         bool apex = name.Equals(zone);
@@ -116,7 +117,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
             index, name, mode,
             ttl,
             ReadAllDown(map, defaults.AllDown),
-            ReadShed(map, defaults.Shed),
+            SourceFields.Get(map, "load") is { } loadNode ? _load.ReadService(loadNode, "load", defaults.Load) : defaults.Load,
             regions, rules, key.Location)
         {
             // Never above the service TTL: a degraded answer must not be cached longer than a healthy one.
@@ -131,23 +132,6 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
 
     private AllDownPolicy ReadAllDown(SourceMapping map, AllDownPolicy fallback) =>
         SourceFields.Get(map, "all-down") is { } node && fields.Choice(node, "all-down", AllDownChoices, out var value) ? value : fallback;
-
-    private LoadThresholds ReadShed(SourceMapping map, LoadThresholds fallback)
-    {
-        if (SourceFields.Get(map, "shed") is not { } node || fields.Mapping(node, "shed") is not { } shed) return fallback;
-        fields.CheckKeys(shed, "shed", "cpu", "memory");
-        return new LoadThresholds(
-            ReadPercent(shed, "cpu", fallback.CpuPercent),
-            ReadPercent(shed, "memory", fallback.MemoryPercent));
-    }
-
-    private double ReadPercent(SourceMapping map, string key, double fallback)
-    {
-        if (SourceFields.Get(map, key) is not { } node || !fields.Number(node, key, out double value)) return fallback;
-        if (value is > 0 and <= 100) return value;
-        fields.Error(node, $"{key} must be a percentage above 0 and at most 100, found {value}");
-        return fallback;
-    }
 
     private ImmutableArray<RegionConfig> ReadRegions(DnsName service, SourceMapping map, HealthLayer?[] health)
     {
@@ -190,7 +174,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         string what = $"region '{key.Value}'";
         var map = fields.Mapping(node, what);
         if (map is null) return new RegionConfig(key.Value, zone, null, RegionConfig.DefaultWeight, null, key.Location);
-        fields.CheckKeys(map, what, "target", "location", "weight", "capacity", "health");
+        fields.CheckKeys(map, what, "target", "location", "weight", "capacity", "health", "load");
         var regionHealth = SourceFields.Get(map, "health") is { } healthNode ? _health.ReadLayer(healthNode, $"{what} health") : null;
         var check = _health.Merge([.. health, regionHealth], $"{service} region {key.Value}");
 
@@ -237,7 +221,8 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
             capacity = c;
         }
 
-        return new RegionConfig(key.Value, target ?? zone, location, weight, capacity, key.Location) { Health = check };
+        var pull = SourceFields.Get(map, "load") is { } loadNode ? _load.ReadRegion(loadNode, $"{what} load") : null;
+        return new RegionConfig(key.Value, target ?? zone, location, weight, capacity, key.Location) { Health = check, LoadSource = pull };
     }
 
     private GeoPoint? ReadLocation(SourceNode node)

@@ -13,7 +13,7 @@ namespace GslbDns.Steering.Policy;
 /// </param>
 /// <param name="Location">Where the region is; required when any rule orders regions by distance.</param>
 /// <param name="Weight">Share of client networks among live regions of equal rank; greater than zero.</param>
-/// <param name="Capacity">Connections the region takes before it sheds load; used when a load report carries none.</param>
+/// <param name="Capacity">Connections the region takes; the load of a report with connections but no capacity is connections / this.</param>
 public sealed record RegionConfig(
     string Name,
     DnsName Target,
@@ -27,6 +27,9 @@ public sealed record RegionConfig(
 
     /// <summary>How each address of the target is probed (defaults, service and region health blocks merged).</summary>
     public Health.HealthCheckSpec Health { get; init; } = new();
+
+    /// <summary>Where the server polls the region's load itself; null when the region pushes reports (or none).</summary>
+    public LoadPullSpec? LoadSource { get; init; }
 
     /// <summary>Seed for rendezvous hashing, derived from the name so it is stable across reloads.</summary>
     public ulong Seed { get; } = StableHash.Of(Name);

@@ -61,6 +61,20 @@ public sealed class RegionRanking : IEquatable<RegionRanking>
         return _regions.AsSpan(start, _rankEnds[index] - start);
     }
 
+    /// <summary>Position in <see cref="Regions"/> where rank <paramref name="index"/> starts.</summary>
+    public int RankStart(int index) => index == 0 ? 0 : _rankEnds[index - 1];
+
+    /// <summary>Position in <see cref="Regions"/> just past rank <paramref name="index"/>.</summary>
+    public int RankEnd(int index) => _rankEnds[index];
+
+    /// <summary>The rank holding position <paramref name="position"/> of <see cref="Regions"/>.</summary>
+    public int RankOf(int position)
+    {
+        int rank = 0;
+        while (_rankEnds[rank] <= position) rank++;
+        return rank;
+    }
+
     /// <summary>The ranks as nested lists (for tests and explain output).</summary>
     public IReadOnlyList<IReadOnlyList<int>> ToRanks()
     {

@@ -15,7 +15,7 @@ public sealed record ServicePolicy(
     ServiceMode Mode,
     uint Ttl,
     AllDownPolicy AllDown,
-    LoadThresholds Shed,
+    LoadPolicy Load,
     ImmutableArray<RegionConfig> Regions,
     ImmutableArray<TopologyRule> Rules,
     SourceLocation Source)

@@ -103,6 +103,27 @@ internal sealed class SourceFields(List<ZoneProblem> problems)
         return false;
     }
 
+    /// <summary>A duration such as <c>250ms</c>, <c>5s</c> or <c>1m</c> (a bare number is seconds) from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public bool Duration(SourceNode node, string what, TimeSpan min, TimeSpan max, out TimeSpan value)
+    {
+        value = default;
+        var text = Text(node, what);
+        if (text is null) return false;
+        if (!Health.Durations.TryParse(text, out value))
+        {
+            Error(node, $"{what} must be a duration such as 250ms, 5s or 1m, found '{text}'");
+            return false;
+        }
+        if (value < min || value > max)
+        {
+            Error(node, value < min
+                ? $"{what} must be at least {Health.Durations.Format(min)}, found '{text}'"
+                : $"{what} must be at most {Health.Durations.Format(max)}, found '{text}'");
+            return false;
+        }
+        return true;
+    }
+
     public bool Boolean(SourceNode node, string what, out bool value)
     {
         value = false;

@@ -26,4 +26,7 @@ public interface IRegionStateSource
     /// down, prepared when the state changed: the query path only picks it, allocating nothing.
     /// </summary>
     Zones.RRSet Filter(int service, int region, Zones.RRSet set);
+
+    /// <summary>Counts one answer steered to the region (for the share of answers each region gets).</summary>
+    void CountAnswer(int service, int region);
 }

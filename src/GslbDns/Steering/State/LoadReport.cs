@@ -1,12 +1,36 @@
 namespace GslbDns.Steering.State;
 
 /// <summary>
-/// The latest load a region reported. A source returns none when it has no report or the report is
-/// too old to trust; how old is too old is the source's decision, as only it knows how often reports come.
+/// What a region reported about its load (pushed over the API or pulled from its load balancer).
+/// Every part is optional; a report carries at least one of them.
 /// </summary>
-/// <param name="CpuPercent">CPU use, 0 to 100.</param>
-/// <param name="MemoryPercent">Memory use, 0 to 100.</param>
+/// <param name="Cpu">CPU use as a fraction, 0 to 1.</param>
+/// <param name="Memory">Memory use as a fraction, 0 to 1.</param>
 /// <param name="Connections">Open connections (or sessions) now.</param>
-/// <param name="Capacity">Connections the region takes; 0 when the report does not say (the policy's capacity then applies).</param>
-/// <param name="Timestamp">When the region measured this.</param>
-public readonly record struct LoadReport(double CpuPercent, double MemoryPercent, long Connections, long Capacity, DateTimeOffset Timestamp);
+/// <param name="Capacity">Connections the region takes; when absent the policy's <c>capacity</c> applies.</param>
+public readonly record struct LoadReport(double? Cpu, double? Memory, long? Connections, long? Capacity)
+{
+    /// <summary>The connections the ratio divides by: the report's own capacity, else the policy's.</summary>
+    public long? EffectiveCapacity(long? configured) => Capacity is > 0 ? Capacity : configured is > 0 ? configured : null;
+
+    /// <summary>
+    /// max(cpu, memory, connections / capacity) over the parts present; NaN when none can be used
+    /// (only connections, with no capacity from the report or the policy).
+    /// </summary>
+    public double Ratio(long? configuredCapacity)
+    {
+        double ratio = double.NaN;
+        if (Cpu is { } cpu) ratio = Max(ratio, cpu);
+        if (Memory is { } memory) ratio = Max(ratio, memory);
+        if (Connections is { } connections && EffectiveCapacity(configuredCapacity) is { } capacity)
+        {
+            ratio = Max(ratio, (double)connections / capacity);
+        }
+        return ratio;
+    }
+
+    private static double Max(double current, double value) => double.IsNaN(current) ? value : Math.Max(current, value);
+}
+
+/// <summary>A report as the store keeps it: when it arrived and until when it counts.</summary>
+public readonly record struct ReceivedLoad(LoadReport Report, DateTimeOffset Received, long ExpiresAt, string Source);

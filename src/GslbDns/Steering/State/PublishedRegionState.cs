@@ -19,4 +19,6 @@ public sealed class PublishedRegionState(RegionStateTable initial) : IRegionStat
     public bool IsDegraded(int service) => _current.IsDegraded(service);
 
     public Zones.RRSet Filter(int service, int region, Zones.RRSet set) => _current.Filter(service, region, set);
+
+    public void CountAnswer(int service, int region) => _current.CountAnswer(service, region);
 }

@@ -16,9 +16,9 @@ public readonly record struct AddressKey(DnsName Service, string Region, UInt128
 }
 
 /// <summary>
-/// The one owner of run-time region state: health verdicts per address and operator overrides per
-/// region, keyed by service, region and address names, so they survive every reload of zones and
-/// policies. Each compiled policy attaches to it and gets a <see cref="PublishedRegionState"/>
+/// The one owner of run-time region state: health verdicts per address, load reports, operator
+/// overrides (the admin file and API drains) and answer counters per region, keyed by service, region
+/// and address names, so they survive every reload of zones and policies. Each compiled policy attaches to it and gets a <see cref="PublishedRegionState"/>
 /// indexed the way its own document is; every change rebuilds those immutable tables off the query
 /// path and publishes each with one reference write.
 /// </summary>
@@ -29,13 +29,19 @@ public sealed class RegionStateStore : IDisposable
     private readonly ITimer _expiry;
     private readonly Dictionary<AddressKey, HealthStatus> _health = [];
     private readonly Dictionary<DnsName, long> _degradedUntil = new(WireComparer.Instance);
+    private readonly Dictionary<RegionKey, ReceivedLoad> _loads = [];
+    private readonly Dictionary<RegionKey, AnswerCounter> _counters = [];
+    private readonly ITimer _sampler;
     private Dictionary<RegionKey, AdminRegionState> _admin = [];
+    private HashSet<RegionKey> _apiDrains = [];
     private List<Attachment> _attached = [];
 
     public RegionStateStore(TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _expiry = _time.CreateTimer(_ => Rebuild(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var every = TimeSpan.FromMinutes(1) / AnswerCounter.Samples;
+        _sampler = _time.CreateTimer(_ => SampleCounters(), null, every, every);
     }
 
     /// <summary>
@@ -63,6 +69,10 @@ public sealed class RegionStateStore : IDisposable
             _attached = _attached.Where(a => keep.Contains(a.State)).ToList();
             var names = _attached.SelectMany(a => a.Document.Services.Select(s => s.Name)).ToHashSet(WireComparer.Instance);
             foreach (var service in _degradedUntil.Keys.Where(n => !names.Contains(n)).ToArray()) _degradedUntil.Remove(service);
+            var regions = _attached.SelectMany(a => a.Document.Services.SelectMany(s => s.Regions.Select(r => new RegionKey(s.Name, r.Name)))).ToHashSet();
+            // A region removed from the policy drops its report and its counter; a drain stays (the operator's word).
+            foreach (var key in _loads.Keys.Where(k => !regions.Contains(k)).ToArray()) _loads.Remove(key);
+            foreach (var key in _counters.Keys.Where(k => !regions.Contains(k)).ToArray()) _counters.Remove(key);
         }
     }
 
@@ -85,9 +95,91 @@ public sealed class RegionStateStore : IDisposable
         }
     }
 
+    /// <summary>Replaces the drains set over the API (persisted by their owner); they combine with the file's.</summary>
+    public void SetApiDrains(IEnumerable<RegionKey> drains)
+    {
+        lock (_gate)
+        {
+            _apiDrains = drains.ToHashSet();
+            RebuildLocked();
+        }
+    }
+
+    /// <summary>The override in force: the file's down wins, then either source's drain.</summary>
     public AdminRegionState AdminOf(RegionKey region)
     {
-        lock (_gate) return _admin.GetValueOrDefault(region);
+        lock (_gate) return CombinedAdmin(region);
+    }
+
+    /// <summary>Where the override of <paramref name="region"/> comes from.</summary>
+    public (AdminRegionState File, bool ApiDrain) AdminSourcesOf(RegionKey region)
+    {
+        lock (_gate) return (_admin.GetValueOrDefault(region), _apiDrains.Contains(region));
+    }
+
+    private AdminRegionState CombinedAdmin(RegionKey region)
+    {
+        var file = _admin.GetValueOrDefault(region);
+        return file == AdminRegionState.Active && _apiDrains.Contains(region) ? AdminRegionState.Drain : file;
+    }
+
+    /// <summary>
+    /// The served region called <paramref name="region"/> of the steered name <paramref name="service"/>
+    /// (names compare case-insensitively), with its key as the policy spells it; null when no attached
+    /// policy has it.
+    /// </summary>
+    public (RegionKey Key, ServicePolicy Service, RegionConfig Region)? FindRegion(DnsName service, string region)
+    {
+        lock (_gate)
+        {
+            foreach (var attachment in _attached)
+            {
+                foreach (var policy in attachment.Document.Services)
+                {
+                    if (!WireComparer.Instance.Equals(policy.Name, service)) continue;
+                    int index = policy.RegionIndex(region);
+                    if (index >= 0) return (new RegionKey(policy.Name, policy.Regions[index].Name), policy, policy.Regions[index]);
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Applies a load report for a region: it counts until <paramref name="ttl"/> has passed, then the
+    /// region's load is unknown again (idle, at its policy weight; never down).
+    /// </summary>
+    public void SetLoad(RegionKey region, LoadReport report, TimeSpan ttl, string source)
+    {
+        lock (_gate)
+        {
+            long now = _time.GetTimestamp();
+            _loads[region] = new ReceivedLoad(report, _time.GetUtcNow(), now + (long)(ttl.TotalSeconds * _time.TimestampFrequency), source);
+            RebuildLocked(region.Service);
+        }
+    }
+
+    /// <summary>The latest report of <paramref name="region"/> (also one that has expired), and whether it is still valid.</summary>
+    public (ReceivedLoad Load, bool Valid)? LoadOf(RegionKey region)
+    {
+        lock (_gate)
+        {
+            if (!_loads.TryGetValue(region, out var load)) return null;
+            return (load, load.ExpiresAt > _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Answers steered to <paramref name="region"/> over the last minute.</summary>
+    public long RecentAnswers(RegionKey region)
+    {
+        lock (_gate) return _counters.TryGetValue(region, out var counter) ? counter.Recent : 0;
+    }
+
+    private void SampleCounters()
+    {
+        AnswerCounter[] counters;
+        lock (_gate) counters = _counters.Values.ToArray();
+        foreach (var counter in counters) counter.Sample();
     }
 
     /// <summary>
@@ -138,9 +230,14 @@ public sealed class RegionStateStore : IDisposable
         lock (_gate) RebuildLocked();
     }
 
-    private void RebuildLocked()
+    /// <summary>Rebuilds the tables of every policy (or only of those steering <paramref name="service"/>).</summary>
+    private void RebuildLocked(DnsName? service = null)
     {
-        foreach (var attachment in _attached) attachment.State.Publish(Build(attachment));
+        foreach (var attachment in _attached)
+        {
+            if (service is not null && !attachment.Document.Services.Any(s => WireComparer.Instance.Equals(s.Name, service))) continue;
+            attachment.State.Publish(Build(attachment));
+        }
         ScheduleExpiry();
     }
 
@@ -151,6 +248,10 @@ public sealed class RegionStateStore : IDisposable
         foreach (var until in _degradedUntil.Values)
         {
             if (until > now && until < next) next = until;
+        }
+        foreach (var load in _loads.Values)
+        {
+            if (load.ExpiresAt > now && load.ExpiresAt < next) next = load.ExpiresAt;
         }
         _expiry.Change(next == long.MaxValue ? Timeout.InfiniteTimeSpan : _time.GetElapsedTime(now, next) + TimeSpan.FromMilliseconds(1),
             Timeout.InfiniteTimeSpan);
@@ -163,6 +264,7 @@ public sealed class RegionStateStore : IDisposable
         var addresses = new AddressHealth[services.Length][][];
         var degraded = new bool[services.Length];
         var filtered = new (Zones.RRSet, Zones.RRSet)[services.Length][][];
+        var counters = new AnswerCounter[services.Length][];
         long now = _time.GetTimestamp();
         for (int s = 0; s < services.Length; s++)
         {
@@ -171,6 +273,7 @@ public sealed class RegionStateStore : IDisposable
             addresses[s] = new AddressHealth[service.Regions.Length][];
             degraded[s] = _degradedUntil.TryGetValue(service.Name, out long until) && until > now;
             filtered[s] = new (Zones.RRSet, Zones.RRSet)[service.Regions.Length][];
+            counters[s] = new AnswerCounter[service.Regions.Length];
             for (int r = 0; r < service.Regions.Length; r++)
             {
                 var region = service.Regions[r];
@@ -191,13 +294,31 @@ public sealed class RegionStateStore : IDisposable
                 addresses[s][r] = healths;
                 var candidates = attachment.Sets?[s][r] ?? [];
                 filtered[s][r] = candidates.Select(set => (set, AddressFilter.Without(set, a => Array.Find(healths, h => h.Address == a).Health))).ToArray();
-                regions[s][r] = new RegionStatus(_admin.GetValueOrDefault(new RegionKey(service.Name, region.Name)), regionHealth, null);
+                var regionKey = new RegionKey(service.Name, region.Name);
+                regions[s][r] = WithLoad(new RegionStatus(CombinedAdmin(regionKey), regionHealth), service, region, regionKey, now);
+                if (!_counters.TryGetValue(regionKey, out var counter)) _counters[regionKey] = counter = new AnswerCounter();
+                counters[s][r] = counter;
             }
         }
-        return new RegionStateTable(regions, addresses, degraded, filtered);
+        return new RegionStateTable(regions, addresses, degraded, filtered, counters);
     }
 
-    public void Dispose() => _expiry.Dispose();
+    /// <summary>The status with the region's valid load report (if any) worked out for the chooser.</summary>
+    private RegionStatus WithLoad(RegionStatus status, ServicePolicy service, RegionConfig region, RegionKey key, long now)
+    {
+        if (!_loads.TryGetValue(key, out var received) || received.ExpiresAt <= now) return status;
+        double load = received.Report.Ratio(region.Capacity);
+        if (double.IsNaN(load)) return status;
+        double free = Math.Max(0, 1 - load);
+        double spare = received.Report.EffectiveCapacity(region.Capacity) is { } capacity ? capacity * free : region.Weight * free;
+        return status with { Load = load, ShedShare = service.Load.ShedShare(load), Spare = spare };
+    }
+
+    public void Dispose()
+    {
+        _expiry.Dispose();
+        _sampler.Dispose();
+    }
 
     private sealed record Attachment(PolicyDocument Document, UInt128[][][] Addresses, Zones.RRSet[][][]? Sets, PublishedRegionState State);
 }

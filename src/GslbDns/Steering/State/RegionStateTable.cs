@@ -13,14 +13,17 @@ public sealed class RegionStateTable
     private readonly AddressHealth[][][] _addresses;
     private readonly bool[] _degraded;
     private readonly (Zones.RRSet From, Zones.RRSet To)[][][]? _filtered;
+    private readonly AnswerCounter[][]? _counters;
 
     /// <param name="regions">[service][region] status.</param>
     /// <param name="addresses">[service][region] per-address health; a missing entry means "not tracked".</param>
     /// <param name="degraded">[service]: a region is down or changed state recently, so answers use ttl-unhealthy.</param>
     /// <param name="filtered">[service][region] each address RRset of the region paired with its copy less the down addresses.</param>
+    /// <param name="counters">[service][region] the counter of answers steered to the region (kept by the store across reloads).</param>
     public RegionStateTable(RegionStatus[][] regions, AddressHealth[][][]? addresses = null, bool[]? degraded = null,
-        (Zones.RRSet From, Zones.RRSet To)[][][]? filtered = null)
+        (Zones.RRSet From, Zones.RRSet To)[][][]? filtered = null, AnswerCounter[][]? counters = null)
     {
+        _counters = counters;
         _filtered = filtered;
         _regions = regions;
         _addresses = addresses ?? regions.Select(s => s.Select(_ => Array.Empty<AddressHealth>()).ToArray()).ToArray();
@@ -28,6 +31,8 @@ public sealed class RegionStateTable
     }
 
     public bool IsDegraded(int service) => _degraded[service];
+
+    public void CountAnswer(int service, int region) => _counters?[service][region].Increment();
 
     /// <summary>The prepared copy of <paramref name="set"/> less its down addresses (the set itself when none is down or it is unknown).</summary>
     public Zones.RRSet Filter(int service, int region, Zones.RRSet set)
@@ -68,6 +73,6 @@ public sealed class RegionStateTable
                 regions[s][r] = _regions[s][r] with { Admin = state };
             }
         }
-        return new RegionStateTable(regions, _addresses, _degraded, _filtered);
+        return new RegionStateTable(regions, _addresses, _degraded, _filtered, _counters);
     }
 }
