@@ -52,13 +52,15 @@ public sealed class QueryPipelineAllocationTests
         """;
 
     /// <param name="degraded">One address of each region is down (health-checked), so answers are filtered and carry ttl-unhealthy.</param>
-    private static QueryPipeline BuildPipeline(bool degraded = false)
+    /// <param name="loaded">Both regions report load and one sheds half its clients, spilled by spare capacity.</param>
+    private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
         Assert.Empty(read.Problems);
         var zone = ZoneCompiler.Compile(origin, read.Records, "example.com.zone");
         var policy = degraded ? Policy.Replace("  www:\n", "  www:\n    health: { check: tcp, port: 80 }\n") : Policy;
+        if (loaded) policy = policy.Replace("  www:\n", "  www:\n    load: { spill: capacity }\n");
         var (document, problems) = PolicyReader.ReadText(policy, "example.com.gslb.yaml", origin);
         Assert.Empty(problems);
         var state = new RegionStateStore();
@@ -70,6 +72,13 @@ public sealed class QueryPipelineAllocationTests
             state.SetHealth([(new AddressKey(www, "ap", Bits("203.0.113.11")), HealthStatus.Up), (new AddressKey(www, "us", Bits("192.0.2.11")), HealthStatus.Up)], TimeSpan.Zero);
             state.SetHealth([(new AddressKey(www, "ap", Bits("203.0.113.11")), HealthStatus.Down), (new AddressKey(www, "us", Bits("192.0.2.11")), HealthStatus.Down)], TimeSpan.FromMinutes(5));
             Assert.True(steering.State.IsDegraded(0));
+        }
+        if (loaded)
+        {
+            var www = DnsName.Parse("www.example.com.");
+            state.SetLoad(new RegionKey(www, "us"), new LoadReport(0.875, 0.5, 100, 1000), TimeSpan.FromHours(1), "test");
+            state.SetLoad(new RegionKey(www, "ap"), new LoadReport(0.3, null, null, null), TimeSpan.FromHours(1), "test");
+            Assert.Equal(0.5, steering.State.GetRegion(0, 1).ShedShare, 9);
         }
         var store = new ZoneStore();
         store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
@@ -101,9 +110,11 @@ public sealed class QueryPipelineAllocationTests
     [InlineData("www.example.com.", 1, false, false, true)]
     [InlineData("www.example.com.", 1, true, true, true)]
     [InlineData("ap.www.example.com.", 1, false, false, true)]
-    public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp = false, bool degraded = false)
+    [InlineData("www.example.com.", 1, false, false, false, true)]
+    [InlineData("www.example.com.", 28, false, true, false, true)]
+    public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp = false, bool degraded = false, bool loaded = false)
     {
-        var pipeline = BuildPipeline(degraded);
+        var pipeline = BuildPipeline(degraded, loaded);
         var query = Query(name, type, ecs);
         var response = new byte[65535];
         var context = new RequestContext(tcp ? Transport.Tcp : Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));

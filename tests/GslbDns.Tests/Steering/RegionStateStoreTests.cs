@@ -114,3 +114,94 @@ public class RegionStateStoreTests
         Assert.False(state.IsDegraded(0));
     }
 }
+
+public class RegionStateStoreLoadTests
+{
+    private static readonly DnsName Www = DnsName.Parse("www.example.com.");
+
+    private static UInt128[][][] Addresses() => [[[1], [2], [3]], [[4], [5]]];
+
+    [Fact]
+    public void Report_SetsLoadAndShedShare_UntilItsTtlRunsOut()
+    {
+        var time = new FakeTimeProvider();
+        var document = PolicyText.ReadValid(PolicyText.Full); // shed 0.7 to 0.9; ap capacity 5000
+        using var store = new RegionStateStore(time);
+        var state = store.Attach(document, Addresses());
+
+        store.SetLoad(new RegionKey(Www, "ap"), new LoadReport(0.5, 0.6, 4000, null), TimeSpan.FromSeconds(10), "test");
+        var ap = state.GetRegion(0, 0);
+        Assert.Equal(0.8, ap.Load, 9); // connections 4000 / policy capacity 5000 beat cpu and memory
+        Assert.Equal(0.5, ap.ShedShare, 9);
+        Assert.Equal(1000, ap.Spare, 6);
+
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.True(state.GetRegion(0, 0).HasLoad);
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        // Expired: load unknown, which is an idle region, never a down one.
+        Assert.False(state.GetRegion(0, 0).HasLoad);
+        Assert.Equal(0, state.GetRegion(0, 0).ShedShare);
+        Assert.Equal(HealthStatus.Up, state.GetRegion(0, 0).Health);
+        Assert.False(store.LoadOf(new RegionKey(Www, "ap"))!.Value.Valid);
+    }
+
+    [Fact]
+    public void Report_OutlivesAReload_ButNotItsRegion()
+    {
+        var both = PolicyText.ReadValid(PolicyText.Service("eu: { target: eu.www }\nus: { target: us.www }", "- default: [eu, us]"));
+        using var store = new RegionStateStore(new FakeTimeProvider());
+        store.Attach(both, [[[1], [2]]]);
+        var eu = new RegionKey(Www, "eu");
+        store.SetLoad(eu, new LoadReport(0.85, null, null, null), TimeSpan.FromMinutes(1), "test");
+
+        // Reloaded with the regions in another order: the report follows the name.
+        var swapped = store.Attach(PolicyText.ReadValid(PolicyText.Service("us: { target: us.www }\neu: { target: eu.www }", "- default: [eu, us]")), [[[2], [1]]]);
+        store.Retain([swapped]);
+        Assert.Equal(0.85, swapped.GetRegion(0, 1).Load, 9);
+        Assert.False(swapped.GetRegion(0, 0).HasLoad);
+
+        // A policy without eu drops its report; eu coming back starts with no load.
+        var usOnly = store.Attach(PolicyText.ReadValid(PolicyText.Service("us: { target: us.www }", "- default: [us]")), [[[2]]]);
+        store.Retain([usOnly]);
+        Assert.Null(store.LoadOf(eu));
+        var back = store.Attach(both, [[[1], [2]]]);
+        store.Retain([back]);
+        Assert.False(back.GetRegion(0, 0).HasLoad);
+    }
+
+    [Fact]
+    public void ApiDrain_CombinesWithTheFile()
+    {
+        var document = PolicyText.ReadValid(PolicyText.Full);
+        using var store = new RegionStateStore(new FakeTimeProvider());
+        var state = store.Attach(document, Addresses());
+        var ap = new RegionKey(Www, "ap");
+        store.SetApiDrains([ap]);
+        Assert.Equal(AdminRegionState.Drain, state.GetRegion(0, 0).Admin);
+        var (file, _) = AdminStateReader.ReadText("www.example.com: { ap: down }", "admin-state.yaml");
+        store.SetAdmin(file!.ByRegion());
+        Assert.Equal(AdminRegionState.Down, state.GetRegion(0, 0).Admin);
+        Assert.Equal((AdminRegionState.Down, true), store.AdminSourcesOf(ap));
+        store.SetAdmin(AdminStateFile.Empty.ByRegion());
+        Assert.Equal(AdminRegionState.Drain, state.GetRegion(0, 0).Admin);
+        store.SetApiDrains([]);
+        Assert.Equal(AdminRegionState.Active, state.GetRegion(0, 0).Admin);
+    }
+
+    [Fact]
+    public void AnswersAreCounted_PerRegion_AcrossReloads()
+    {
+        var time = new FakeTimeProvider();
+        var document = PolicyText.ReadValid(PolicyText.Full);
+        using var store = new RegionStateStore(time);
+        var state = store.Attach(document, Addresses());
+        for (int i = 0; i < 30; i++) state.CountAnswer(0, 1);
+        var again = store.Attach(PolicyText.ReadValid(PolicyText.Full), Addresses());
+        store.Retain([again]);
+        for (int i = 0; i < 12; i++) again.CountAnswer(0, 1);
+        Assert.Equal(42, store.RecentAnswers(new RegionKey(Www, "eu")));
+        // A minute of samples later the old answers have left the window.
+        for (int i = 0; i < 13; i++) time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, store.RecentAnswers(new RegionKey(Www, "eu")));
+    }
+}
