@@ -53,8 +53,8 @@ public sealed class RegionStateStore : IDisposable
     {
         lock (_gate)
         {
-            var attachment = new Attachment(document, addresses, sets, null!);
-            attachment = attachment with { State = new PublishedRegionState(Build(attachment)) };
+            var attachment = new Attachment(document, addresses, sets);
+            attachment.State = new PublishedRegionState(Build(attachment));
             _attached.Add(attachment);
             return attachment.State;
         }
@@ -205,7 +205,7 @@ public sealed class RegionStateStore : IDisposable
                     _degradedUntil[key.Service] = Math.Max(_degradedUntil.GetValueOrDefault(key.Service), until);
                 }
             }
-            if (changed) RebuildLocked();
+            if (changed) RebuildHealthLocked();
         }
     }
 
@@ -216,7 +216,7 @@ public sealed class RegionStateStore : IDisposable
         {
             bool changed = false;
             foreach (var key in keys) changed |= _health.Remove(key);
-            if (changed) RebuildLocked();
+            if (changed) RebuildHealthLocked();
         }
     }
 
@@ -228,6 +228,12 @@ public sealed class RegionStateStore : IDisposable
     private void Rebuild()
     {
         lock (_gate) RebuildLocked();
+    }
+
+    private void RebuildHealthLocked()
+    {
+        foreach (var attachment in _attached) attachment.Health = null;
+        RebuildLocked();
     }
 
     /// <summary>Rebuilds the tables of every policy (or only of those steering <paramref name="service"/>).</summary>
@@ -259,19 +265,41 @@ public sealed class RegionStateStore : IDisposable
 
     private RegionStateTable Build(Attachment attachment)
     {
+        // Health is the costly part (filtered RRsets); load reports and drains arrive far more often
+        // and reuse it until a verdict changes.
+        var health = attachment.Health ??= BuildHealth(attachment);
         var services = attachment.Document.Services;
         var regions = new RegionStatus[services.Length][];
-        var addresses = new AddressHealth[services.Length][][];
         var degraded = new bool[services.Length];
-        var filtered = new (Zones.RRSet, Zones.RRSet)[services.Length][][];
-        var counters = new AnswerCounter[services.Length][];
         long now = _time.GetTimestamp();
         for (int s = 0; s < services.Length; s++)
         {
             var service = services[s];
             regions[s] = new RegionStatus[service.Regions.Length];
+            degraded[s] = health.AnyDown[s] || (_degradedUntil.TryGetValue(service.Name, out long until) && until > now);
+            for (int r = 0; r < service.Regions.Length; r++)
+            {
+                var region = service.Regions[r];
+                var regionKey = new RegionKey(service.Name, region.Name);
+                regions[s][r] = WithLoad(new RegionStatus(CombinedAdmin(regionKey), health.Regions[s][r]), service, region, regionKey, now);
+            }
+        }
+        return new RegionStateTable(regions, health.Addresses, degraded, health.Filtered, health.Counters);
+    }
+
+    private HealthPart BuildHealth(Attachment attachment)
+    {
+        var services = attachment.Document.Services;
+        var regionHealth = new HealthStatus[services.Length][];
+        var anyDown = new bool[services.Length];
+        var addresses = new AddressHealth[services.Length][][];
+        var filtered = new (Zones.RRSet, Zones.RRSet)[services.Length][][];
+        var counters = new AnswerCounter[services.Length][];
+        for (int s = 0; s < services.Length; s++)
+        {
+            var service = services[s];
+            regionHealth[s] = new HealthStatus[service.Regions.Length];
             addresses[s] = new AddressHealth[service.Regions.Length][];
-            degraded[s] = _degradedUntil.TryGetValue(service.Name, out long until) && until > now;
             filtered[s] = new (Zones.RRSet, Zones.RRSet)[service.Regions.Length][];
             counters[s] = new AnswerCounter[service.Regions.Length];
             for (int r = 0; r < service.Regions.Length; r++)
@@ -289,18 +317,17 @@ public sealed class RegionStateStore : IDisposable
                     healths[i] = new AddressHealth(list[i], health);
                     statuses[i] = health;
                 }
-                var regionHealth = RegionStatus.Aggregate(statuses);
-                if (regionHealth == HealthStatus.Down) degraded[s] = true;
+                regionHealth[s][r] = RegionStatus.Aggregate(statuses);
+                if (regionHealth[s][r] == HealthStatus.Down) anyDown[s] = true;
                 addresses[s][r] = healths;
                 var candidates = attachment.Sets?[s][r] ?? [];
                 filtered[s][r] = candidates.Select(set => (set, AddressFilter.Without(set, a => Array.Find(healths, h => h.Address == a).Health))).ToArray();
                 var regionKey = new RegionKey(service.Name, region.Name);
-                regions[s][r] = WithLoad(new RegionStatus(CombinedAdmin(regionKey), regionHealth), service, region, regionKey, now);
                 if (!_counters.TryGetValue(regionKey, out var counter)) _counters[regionKey] = counter = new AnswerCounter();
                 counters[s][r] = counter;
             }
         }
-        return new RegionStateTable(regions, addresses, degraded, filtered, counters);
+        return new HealthPart(regionHealth, anyDown, addresses, filtered, counters);
     }
 
     /// <summary>The status with the region's valid load report (if any) worked out for the chooser.</summary>
@@ -320,5 +347,18 @@ public sealed class RegionStateStore : IDisposable
         _sampler.Dispose();
     }
 
-    private sealed record Attachment(PolicyDocument Document, UInt128[][][] Addresses, Zones.RRSet[][][]? Sets, PublishedRegionState State);
+    private sealed class Attachment(PolicyDocument document, UInt128[][][] addresses, Zones.RRSet[][][]? sets)
+    {
+        public PolicyDocument Document { get; } = document;
+        public UInt128[][][] Addresses { get; } = addresses;
+        public Zones.RRSet[][][]? Sets { get; } = sets;
+        public PublishedRegionState State { get; set; } = null!;
+
+        /// <summary>The health half of the table, kept until a verdict changes.</summary>
+        public HealthPart? Health { get; set; }
+    }
+
+    /// <summary>Everything in a table that only health verdicts change, [service][region].</summary>
+    private sealed record HealthPart(HealthStatus[][] Regions, bool[] AnyDown, AddressHealth[][][] Addresses,
+        (Zones.RRSet From, Zones.RRSet To)[][][] Filtered, AnswerCounter[][] Counters);
 }
