@@ -17,6 +17,7 @@ internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll)
     private bool _failing;
     private AgentState _agentState;
     private bool _drained;
+    private TimeSpan? _lastTtl;
 
     /// <summary>The poll as the latest reload gives it (its report-ttl and timeout may change under the same identity).</summary>
     public LoadPoll Poll { get; set; } = poll;
@@ -114,13 +115,17 @@ internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll)
             if (_stopped) return;
             if (!result.Ok)
             {
-                if (!_failing) Log.LoadPullFailing(logger, region, current.Source, result.Failure!, Health.Durations.Format(current.Ttl));
+                if (!_failing) Log.LoadPullFailing(logger, region, current.Source, result.Failure!, Health.Durations.Format(_lastTtl ?? current.Ttl));
                 _failing = true;
                 return;
             }
             if (_failing) Log.LoadPullRecovered(logger, region, current.Source);
             _failing = false;
-            if (result.Report is { } report) owner.State.SetLoad(current.Region, report, result.Ttl ?? current.Ttl, current.Source);
+            if (result.Report is { } report)
+            {
+                _lastTtl = result.Ttl ?? current.Ttl;
+                owner.State.SetLoad(current.Region, report, _lastTtl.Value, current.Source);
+            }
             if (result.Agent is not { State: not AgentState.None } agent) return;
             if (agent.State != _agentState)
             {
