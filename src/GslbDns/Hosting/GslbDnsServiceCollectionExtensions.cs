@@ -3,6 +3,7 @@ using GslbDns.Configuration;
 using GslbDns.Health;
 using GslbDns.Health.Probes;
 using GslbDns.Listening;
+using GslbDns.Load;
 using GslbDns.Pipeline;
 using GslbDns.Steering;
 using GslbDns.Steering.Geo;
@@ -51,6 +52,10 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<HealthMonitor>();
         services.AddSingleton<HealthService>();
 
+        // Pull mode: the server fetches the load of regions that cannot push it.
+        services.AddSingleton<ILoadFetcher, LoadFetcher>();
+        services.AddSingleton<LoadPuller>();
+
         // The HTTP API on its own listener.
         services.AddSingleton<HealthReport>();
         services.AddSingleton<IApiEndpoints, HealthEndpoints>();
@@ -60,6 +65,7 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<ZoneReloadService>();
         services.AddHostedService(sp => sp.GetRequiredService<ZoneReloadService>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
+        services.AddHostedService(sp => sp.GetRequiredService<LoadPuller>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;

@@ -82,4 +82,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "API listening on {Address}")]
     public static partial void ApiListening(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 1700, Level = LogLevel.Information, Message = "Pulling the load of {Regions} region(s) ({Started} started, {Stopped} stopped)")]
+    public static partial void LoadPulling(ILogger logger, int regions, int started, int stopped);
+
+    [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Load of {Region} from {Source} failing: {Reason}; its last report counts until its ttl ({Ttl}) runs out, then the region's load is unknown")]
+    public static partial void LoadPullFailing(ILogger logger, string region, string source, string reason, string ttl);
+
+    [LoggerMessage(EventId = 1702, Level = LogLevel.Information, Message = "Load of {Region} from {Source} answers again")]
+    public static partial void LoadPullRecovered(ILogger logger, string region, string source);
+
+    [LoggerMessage(EventId = 1703, Level = LogLevel.Information, Message = "Load agent of {Region} ({Source}) says '{Word}': the region is drained")]
+    public static partial void LoadAgentDrain(ILogger logger, string region, string source, string word);
+
+    [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Load agent of {Region} ({Source}) says '{Word}' (cannot serve): the region is drained")]
+    public static partial void LoadAgentDown(ILogger logger, string region, string source, string word);
+
+    [LoggerMessage(EventId = 1705, Level = LogLevel.Information, Message = "Load agent of {Region} ({Source}) says '{Word}': its drain is cleared")]
+    public static partial void LoadAgentUp(ILogger logger, string region, string source, string word);
 }

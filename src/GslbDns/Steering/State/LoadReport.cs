@@ -8,13 +8,17 @@ namespace GslbDns.Steering.State;
 /// <param name="Memory">Memory use as a fraction, 0 to 1.</param>
 /// <param name="Connections">Open connections (or sessions) now.</param>
 /// <param name="Capacity">Connections the region takes; when absent the policy's <c>capacity</c> applies.</param>
-public readonly record struct LoadReport(double? Cpu, double? Memory, long? Connections, long? Capacity)
+/// <param name="Utilization">
+/// A load figure of its own, 0 to 1, for sources that give one number rather than cpu, memory or
+/// connections (an HAProxy agent's <c>75%</c> available is 0.25 utilization).
+/// </param>
+public readonly record struct LoadReport(double? Cpu, double? Memory, long? Connections, long? Capacity, double? Utilization = null)
 {
     /// <summary>The connections the ratio divides by: the report's own capacity, else the policy's.</summary>
     public long? EffectiveCapacity(long? configured) => Capacity is > 0 ? Capacity : configured is > 0 ? configured : null;
 
     /// <summary>
-    /// max(cpu, memory, connections / capacity) over the parts present; NaN when none can be used
+    /// max(cpu, memory, utilization, connections / capacity) over the parts present; NaN when none can be used
     /// (only connections, with no capacity from the report or the policy).
     /// </summary>
     public double Ratio(long? configuredCapacity)
@@ -22,6 +26,7 @@ public readonly record struct LoadReport(double? Cpu, double? Memory, long? Conn
         double ratio = double.NaN;
         if (Cpu is { } cpu) ratio = Max(ratio, cpu);
         if (Memory is { } memory) ratio = Max(ratio, memory);
+        if (Utilization is { } utilization) ratio = Max(ratio, utilization);
         if (Connections is { } connections && EffectiveCapacity(configuredCapacity) is { } capacity)
         {
             ratio = Max(ratio, (double)connections / capacity);

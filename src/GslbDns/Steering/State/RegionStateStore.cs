@@ -34,6 +34,7 @@ public sealed class RegionStateStore : IDisposable
     private readonly ITimer _sampler;
     private Dictionary<RegionKey, AdminRegionState> _admin = [];
     private HashSet<RegionKey> _apiDrains = [];
+    private readonly HashSet<RegionKey> _pulledDrains = [];
     private List<Attachment> _attached = [];
 
     public RegionStateStore(TimeProvider? time = null)
@@ -105,7 +106,27 @@ public sealed class RegionStateStore : IDisposable
         }
     }
 
-    /// <summary>The override in force: the file's down wins, then either source's drain.</summary>
+    /// <summary>
+    /// Sets or clears the drain a region's own load balancer asked for through its pulled load source
+    /// (an HAProxy agent answering <c>drain</c>, <c>maint</c> or <c>down</c>). It combines with the file's
+    /// and the API's drains like an API drain, and is not persisted: the poller that set it says it again.
+    /// </summary>
+    public void SetPulledDrain(RegionKey region, bool drained)
+    {
+        lock (_gate)
+        {
+            bool changed = drained ? _pulledDrains.Add(region) : _pulledDrains.Remove(region);
+            if (changed) RebuildLocked(region.Service);
+        }
+    }
+
+    /// <summary>Whether the region's load balancer asked for a drain through its pulled load source.</summary>
+    public bool PulledDrainOf(RegionKey region)
+    {
+        lock (_gate) return _pulledDrains.Contains(region);
+    }
+
+    /// <summary>The override in force: the file's down wins, then any source's drain (file, API or pulled).</summary>
     public AdminRegionState AdminOf(RegionKey region)
     {
         lock (_gate) return CombinedAdmin(region);
@@ -120,7 +141,7 @@ public sealed class RegionStateStore : IDisposable
     private AdminRegionState CombinedAdmin(RegionKey region)
     {
         var file = _admin.GetValueOrDefault(region);
-        return file == AdminRegionState.Active && _apiDrains.Contains(region) ? AdminRegionState.Drain : file;
+        return file == AdminRegionState.Active && (_apiDrains.Contains(region) || _pulledDrains.Contains(region)) ? AdminRegionState.Drain : file;
     }
 
     /// <summary>
