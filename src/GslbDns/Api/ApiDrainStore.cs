@@ -114,7 +114,7 @@ public sealed class ApiDrainStore : IHostedService
             if (drained)
             {
                 if (next.ContainsKey(region)) return;
-                next[region] = new DrainEntry(Text(region), region.Region, _time.GetUtcNow(), by);
+                next[region] = new DrainEntry(region.Service.ToString().TrimEnd('.'), region.Region, _time.GetUtcNow(), by);
             }
             else if (!next.Remove(region))
             {
