@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using GslbDns.Configuration;
 using GslbDns.Observability;
 using Microsoft.AspNetCore.Builder;
@@ -20,6 +22,7 @@ namespace GslbDns.Api;
 public sealed class ApiHost : IHostedService, IAsyncDisposable
 {
     private readonly IPEndPoint? _endpoint;
+    private readonly ServerOptions _options;
     private readonly IServiceProvider _services;
     private readonly ILogger<ApiHost> _logger;
     private WebApplication? _app;
@@ -27,6 +30,7 @@ public sealed class ApiHost : IHostedService, IAsyncDisposable
     public ApiHost(ServerOptions options, IServiceProvider services, ILogger<ApiHost> logger)
     {
         _endpoint = ServerOptionsValidator.ApiEndpoint(options);
+        _options = options;
         _services = services;
         _logger = logger;
     }
@@ -37,11 +41,15 @@ public sealed class ApiHost : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_endpoint is null) return;
+        var certificate = LoadCertificate(_options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(_endpoint);
+            kestrel.Listen(_endpoint, listen =>
+            {
+                if (certificate is not null) listen.UseHttps(certificate);
+            });
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 64 * 1024;
         });
@@ -71,6 +79,27 @@ public sealed class ApiHost : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_app is not null) await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The certificate of <c>--api-tls-cert</c> and <c>--api-tls-key</c>; null for plain HTTP. A bad file stops the start.</summary>
+    private static X509Certificate2? LoadCertificate(ServerOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ApiTlsCert) || string.IsNullOrWhiteSpace(options.ApiTlsKey)) return null;
+        foreach (var file in new[] { options.ApiTlsCert, options.ApiTlsKey })
+        {
+            if (!File.Exists(file)) throw new InvalidOperationException($"API TLS: '{file}' does not exist");
+        }
+        try
+        {
+            var certificate = X509Certificate2.CreateFromPemFile(options.ApiTlsCert, options.ApiTlsKey);
+            if (!certificate.HasPrivateKey) throw new CryptographicException("the key does not belong to the certificate");
+            return certificate;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"API TLS: cannot load certificate '{options.ApiTlsCert}' with key '{options.ApiTlsKey}' (PEM files expected): {e.Message}", e);
+        }
     }
 
     private static string Format(IPEndPoint endpoint) =>

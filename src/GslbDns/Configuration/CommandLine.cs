@@ -13,6 +13,12 @@ public static class CommandLine
           gslbdns explain NAME [--client IP | --subnet CIDR] [--type T] [--zones DIR] [--geoip PATH]
                   [--server ADDR:PORT]
                                             show how a steered name is answered, step by step
+          gslbdns status [--api URL] [--token-file F]
+                                            services, regions, health, drains, load and answer shares
+                                            of a running server (default --api: http://127.0.0.1:8053)
+          gslbdns drain SERVICE/REGION --token-file F [--api URL]
+          gslbdns undrain SERVICE/REGION --token-file F [--api URL]
+                                            drain a region over the API (kept in the state folder)
           gslbdns geoip build SRC OUT.mmdb  write a MaxMind DB file from a JSON or CSV source
           gslbdns --help                    this text
 
@@ -26,7 +32,13 @@ public static class CommandLine
           --tcp-idle-timeout SECS   close idle TCP connections after SECS (default: 10)
           --tcp-max-connections N   concurrent TCP connections (default: 256)
           --api-listen ADDR:PORT    HTTP API and status (GET /api/v1/health ...), or none
-                                    (default: 127.0.0.1:8053)
+                                    (default: 127.0.0.1:8053); see docs/api.md
+          --api-tokens FILE         API tokens (YAML) for load reports and drains; re-read on change
+                                    and SIGHUP; outside the zones folder (default: none, writes get 401)
+          --api-tls-cert PEM        serve the API over HTTPS with this certificate ...
+          --api-tls-key PEM         ... and this private key (both or neither)
+          --state-dir DIR           run-time state kept across restarts (API drains)
+                                    (default: "state" beside the zones folder)
           --no-watch                do not watch the zones folder (SIGHUP still reloads)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
@@ -70,6 +82,10 @@ public static class CommandLine
                 "--tcp-max-connections" => "Server:TcpMaxConnections",
                 "--log-level" => "Logging:LogLevel:Default",
                 "--api-listen" => "Server:ApiListen",
+                "--api-tokens" => "Server:ApiTokens",
+                "--api-tls-cert" => "Server:ApiTlsCert",
+                "--api-tls-key" => "Server:ApiTlsKey",
+                "--state-dir" => "Server:StateDir",
                 _ => null,
             };
             if (key is null)

@@ -36,6 +36,18 @@ public sealed class ServerOptions
 
     public const string DefaultApiListen = "127.0.0.1:8053";
 
+    /// <summary>The API tokens file (YAML); none means every write endpoint answers 401.</summary>
+    public string? ApiTokens { get; set; }
+
+    /// <summary>PEM certificate for serving the API over HTTPS (with <see cref="ApiTlsKey"/>).</summary>
+    public string? ApiTlsCert { get; set; }
+
+    /// <summary>PEM private key of <see cref="ApiTlsCert"/>.</summary>
+    public string? ApiTlsKey { get; set; }
+
+    /// <summary>Folder of run-time state the server keeps (API drains); default: "state" beside the zones folder.</summary>
+    public string? StateDir { get; set; }
+
     /// <summary>Watch the zones folder and reload on change (SIGHUP always reloads).</summary>
     public bool WatchZones { get; set; } = true;
 }

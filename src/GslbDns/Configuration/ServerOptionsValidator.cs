@@ -25,7 +25,27 @@ public static class ServerOptionsValidator
             problems.Add("ApiListen: " + apiError + " or 'none'");
         if (string.IsNullOrWhiteSpace(options.Zones))
             problems.Add("Zones folder is empty");
+        if (string.IsNullOrWhiteSpace(options.ApiTlsCert) != string.IsNullOrWhiteSpace(options.ApiTlsKey))
+            problems.Add("ApiTlsCert and ApiTlsKey go together: give both (--api-tls-cert and --api-tls-key) or neither");
+        if (!string.IsNullOrWhiteSpace(options.ApiTokens) && !string.IsNullOrWhiteSpace(options.Zones)
+            && IsInside(options.ApiTokens, options.Zones))
+            problems.Add($"ApiTokens file '{options.ApiTokens}' is inside the zones folder '{options.Zones}'; "
+                + "keep secrets out of it (the zones folder is usually kept in git)");
         return problems;
+    }
+
+    /// <summary>The state folder: as given, or "state" beside the zones folder.</summary>
+    public static string StateDir(ServerOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.StateDir)) return options.StateDir;
+        var zones = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Zones));
+        return Path.Combine(Path.GetDirectoryName(zones) ?? zones, "state");
+    }
+
+    private static bool IsInside(string file, string folder)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(file).StartsWith(root, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     public static bool IsNone(string? value) => string.IsNullOrWhiteSpace(value) || value.Equals("none", StringComparison.OrdinalIgnoreCase);

@@ -59,11 +59,22 @@ public static class GslbDnsServiceCollectionExtensions
         // The HTTP API on its own listener.
         services.AddSingleton<HealthReport>();
         services.AddSingleton<IApiEndpoints, HealthEndpoints>();
+        services.AddSingleton<StatusReport>();
+        services.AddSingleton<IApiEndpoints, StatusEndpoints>();
+        services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<ApiDrainStore>();
+        services.AddSingleton<ApiRequests>();
+        services.AddSingleton<IApiEndpoints, LoadEndpoints>();
+        services.AddSingleton<IApiEndpoints, DrainEndpoints>();
         services.AddSingleton<ApiHost>();
 
-        // Start order matters: zones are loaded, then checks start and the API binds, before any DNS socket answers.
+        // Start order matters: API drains are in the state store before the zones load (the first
+        // answers honour them), zones are loaded, tokens read, then checks start and the API binds,
+        // before any DNS socket answers.
         services.AddSingleton<ZoneReloadService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiDrainStore>());
         services.AddHostedService(sp => sp.GetRequiredService<ZoneReloadService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ApiTokenService>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
         services.AddHostedService(sp => sp.GetRequiredService<LoadPuller>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());

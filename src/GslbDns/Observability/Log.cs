@@ -83,6 +83,36 @@ internal static partial class Log
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "API listening on {Address}")]
     public static partial void ApiListening(ILogger logger, string address);
 
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "API tokens: {Count} token(s) from {File} ({Names})")]
+    public static partial void ApiTokensLoaded(ILogger logger, int count, string file, string names);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Error, Message = "API tokens file {File} rejected; the tokens in force stay unchanged:\n{Problems}")]
+    public static partial void ApiTokensRejected(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "API tokens file {File} is gone; every write request is refused until it is back")]
+    public static partial void ApiTokensRemoved(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "API tokens: reading {File} failed; the tokens in force stay unchanged")]
+    public static partial void ApiTokensReadFailed(ILogger logger, Exception exception, string file);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "API: {Method} {Path} from {Remote} refused ({Status}): {Reason}")]
+    public static partial void ApiRefused(ILogger logger, string method, string path, string remote, int status, string reason);
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "API: {Region} {Action} by token {Token}")]
+    public static partial void ApiDrainChanged(ILogger logger, string region, string action, string token);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Error, Message = "API drains: {File} cannot be read ({Reason}); starting with no API drains, the file is kept as {Aside}")]
+    public static partial void ApiDrainsCorrupt(ILogger logger, string file, string reason, string aside);
+
+    [LoggerMessage(EventId = 1508, Level = LogLevel.Information, Message = "API drains: {Count} region(s) drained from {File} ({Regions})")]
+    public static partial void ApiDrainsLoaded(ILogger logger, int count, string file, string regions);
+
+    [LoggerMessage(EventId = 1509, Level = LogLevel.Debug, Message = "API: load report for {Region} from token {Token}")]
+    public static partial void ApiLoadReported(ILogger logger, string region, string token);
+
+    [LoggerMessage(EventId = 1510, Level = LogLevel.Error, Message = "API: {Method} {Path} failed")]
+    public static partial void ApiFailed(ILogger logger, Exception exception, string method, string path);
+
     [LoggerMessage(EventId = 1700, Level = LogLevel.Information, Message = "Pulling the load of {Regions} region(s) ({Started} started, {Stopped} stopped)")]
     public static partial void LoadPulling(ILogger logger, int regions, int started, int stopped);
 

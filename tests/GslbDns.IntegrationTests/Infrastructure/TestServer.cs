@@ -10,10 +10,12 @@ namespace GslbDns.IntegrationTests.Infrastructure;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly bool _ownsFolder;
 
-    private TestServer(IHost host, string zonesFolder)
+    private TestServer(IHost host, string zonesFolder, bool ownsFolder = true)
     {
         _host = host;
+        _ownsFolder = ownsFolder;
         ZonesFolder = zonesFolder;
         var bound = host.Services.GetRequiredService<DnsServerListeners>().BoundEndpoints;
         Endpoint = bound.First(e => e.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
@@ -45,6 +47,15 @@ public sealed class TestServer : IAsyncDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, content);
         }
+        return await StartCoreAsync(folder, settings, ipv6, ownsFolder: true);
+    }
+
+    /// <summary>Starts a server on an existing zones folder, which outlives it (for restarts on the same files).</summary>
+    public static Task<TestServer> StartOnFolderAsync(string folder, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartCoreAsync(folder, settings, ipv6: false, ownsFolder: false);
+
+    private static async Task<TestServer> StartCoreAsync(string folder, IReadOnlyDictionary<string, string?>? settings, bool ipv6, bool ownsFolder)
+    {
         var all = new Dictionary<string, string?>
         {
             ["Server:Zones"] = folder,
@@ -55,8 +66,16 @@ public sealed class TestServer : IAsyncDisposable
         if (ipv6 && LoopbackSupport.OSSupportsIPv6) all["Server:Listen:1"] = "[::1]:0";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var host = ServerHost.Build(all);
-        await host.StartAsync();
-        return new TestServer(host, folder);
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return new TestServer(host, folder, ownsFolder);
     }
 
     public static Task<TestServer> StartAsync(string zoneFile, string zoneText, IReadOnlyDictionary<string, string?>? settings = null) =>
@@ -66,6 +85,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
+        if (!_ownsFolder) return;
         try
         {
             Directory.Delete(ZonesFolder, recursive: true);

@@ -48,30 +48,6 @@ public class LoadPullParserTests
         Assert.Contains("'nope'", Assert.Throws<FormatException>(() => HaproxyCsv.Parse(HaproxyStatsSample.Csv, "nope")).Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Json_AllFields()
-    {
-        Assert.True(LoadReportJson.TryParse("""{"cpu":0.72,"memory":0.55,"connections":4100,"capacity":5000,"ttl":15}"""u8, out var body, out var error), error);
-        Assert.Equal(new GslbDns.Steering.State.LoadReport(0.72, 0.55, 4100, 5000), body.Report);
-        Assert.Equal(TimeSpan.FromSeconds(15), body.Ttl);
-    }
-
-    [Theory]
-    [InlineData("""{"cpu":0.5,"load":1}""", "'load'")]
-    [InlineData("""{"cpu":"0.5"}""", "'cpu'")]
-    [InlineData("""{"memory":1.5}""", "'memory'")]
-    [InlineData("""{"connections":-1}""", "'connections'")]
-    [InlineData("""{"capacity":2.5}""", "'capacity'")]
-    [InlineData("""{"cpu":0.1,"ttl":7200}""", "'ttl'")]
-    [InlineData("""{"ttl":10}""", "no load field")]
-    [InlineData("""[1]""", "object")]
-    [InlineData("""{"cpu":0.1""", "JSON")]
-    public void Json_Errors_NameTheField(string json, string mentions)
-    {
-        Assert.False(LoadReportJson.TryParse(Encoding.UTF8.GetBytes(json), out _, out var error));
-        Assert.Contains(mentions, error, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("http://lb/stats;csv", "# pxname,svname,scur,slim,status\nweb,s1,5,10,UP\n", "csv")]
     [InlineData("http://lb/load", "# pxname,svname,scur,slim,status\nweb,s1,5,10,UP\n", "csv")]

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GslbDns.Api;
+
+/// <summary>The body of <c>GET /api/v1/status</c>: every steered service with its regions' health, overrides, load and answers.</summary>
+public sealed record StatusDocument(DateTimeOffset Time, IReadOnlyList<ServiceStatus> Services);
+
+/// <param name="AnswersLastMinute">Steered answers of the service over the last minute, all regions together.</param>
+public sealed record ServiceStatus(
+    string Service,
+    string Zone,
+    bool Degraded,
+    LoadPolicyView LoadPolicy,
+    long AnswersLastMinute,
+    IReadOnlyList<RegionStatusView> Regions);
+
+/// <summary>The service's <c>load</c> block: where shedding starts and is full, where shed clients go, how long a report counts.</summary>
+public sealed record LoadPolicyView(double ShedStart, double ShedFull, string Spill, double ReportTtlSeconds);
+
+/// <param name="Health">The region as a whole: up, down or unknown.</param>
+/// <param name="Admin">The override in force: active, drain or down.</param>
+/// <param name="AnswerShare">The region's share of the service's answers over the last minute (0 when there were none).</param>
+public sealed record RegionStatusView(
+    string Region,
+    string Target,
+    string Health,
+    string Admin,
+    AdminSourcesView AdminSources,
+    RegionLoadView Load,
+    long AnswersLastMinute,
+    double AnswerShare,
+    IReadOnlyList<AddressHealthView> Addresses);
+
+/// <param name="File">What zones/admin-state.yaml says: active, drain or down.</param>
+/// <param name="Api">Drained over the API.</param>
+public sealed record AdminSourcesView(string File, bool Api);
+
+/// <summary>Load as steering uses it now, and the last report received.</summary>
+/// <param name="Known">A valid report is in force; otherwise the load is unknown and the region counts as idle.</param>
+/// <param name="Ratio">max(cpu, memory, connections / capacity) of the report in force.</param>
+/// <param name="ShedShare">The share of the region's client networks sent elsewhere (0 to 1).</param>
+/// <param name="Spare">capacity × (1 − load), what spill by capacity divides by.</param>
+/// <param name="Report">The last report, also one that has expired; null when none came.</param>
+public sealed record RegionLoadView(bool Known, double? Ratio, double ShedShare, double? Spare, LoadReportView? Report);
+
+/// <param name="AgeSeconds">Seconds since it arrived.</param>
+/// <param name="State">valid or expired.</param>
+/// <param name="Source">Who sent it: <c>api TOKEN</c>, or the pull source.</param>
+public sealed record LoadReportView(
+    double? Cpu,
+    double? Memory,
+    long? Connections,
+    long? Capacity,
+    double? Ratio,
+    DateTimeOffset Received,
+    double AgeSeconds,
+    bool Valid,
+    string State,
+    string Source);
+
+/// <summary>The body of a drain or undrain: the region's override after the change.</summary>
+public sealed record AdminStateView(string Service, string Region, string Admin, AdminSourcesView Sources);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StatusDocument))]
+[JsonSerializable(typeof(AdminStateView))]
+public sealed partial class StatusJsonContext : JsonSerializerContext;
