@@ -3,7 +3,7 @@ using GslbDns.Configuration;
 namespace GslbDns.Commands;
 
 /// <summary>
-/// The command-line verbs beside serving (<c>check</c>, <c>explain</c>, <c>geoip build</c>, <c>--help</c>),
+/// The command-line verbs beside serving (<c>check</c>, <c>explain</c>, <c>geoip build</c>, <c>report</c>, <c>--help</c>),
 /// in one place so Program only decides between a verb and the server.
 /// </summary>
 public static class CommandVerbs
@@ -26,6 +26,8 @@ public static class CommandVerbs
                 return CheckCommand.Run(args.Length == 2 ? args[1] : "zones", stdout, stderr, SteeringFilesCheck.Run);
             case "explain":
                 return ExplainCommand.Run(args[1..], stdout, stderr);
+            case "report":
+                return ReportCommand.Run(args[1..], stdout, stderr);
             case "geoip":
                 if (args.Length < 2 || args[1] != "build")
                 {
