@@ -44,7 +44,7 @@ public static class HaproxyCsv
         ArgumentNullException.ThrowIfNull(csv);
         var lines = csv.Split('\n');
         int headerLine = Array.FindIndex(lines, l => l.TrimStart().StartsWith('#'));
-        if (headerLine < 0 || !lines[headerLine].TrimStart().TrimStart('#').TrimStart().StartsWith("pxname,", StringComparison.Ordinal))
+        if (headerLine < 0)
         {
             throw new FormatException("HAProxy stats: no '# pxname,svname,...' header line (is this the CSV output of 'show stat' or '/stats;csv'?)");
         }

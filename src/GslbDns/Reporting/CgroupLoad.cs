@@ -102,7 +102,7 @@ public sealed class CgroupLoad : IHostLoad
         foreach (var dir in Ancestry())
         {
             // "max 100000" (no quota) or "200000 100000" (two CPUs' worth every period).
-            var parts = ReadText(dir, "cpu.max")?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var parts = ReadText(dir, "cpu.max")?.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts is [var quota, var period]
                 && long.TryParse(quota, NumberStyles.None, CultureInfo.InvariantCulture, out long q)
                 && long.TryParse(period, NumberStyles.None, CultureInfo.InvariantCulture, out long p) && q > 0 && p > 0)
