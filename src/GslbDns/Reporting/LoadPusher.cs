@@ -119,25 +119,35 @@ public sealed class LoadPusher
         }
     }
 
-    /// <summary>The server's <c>{"error":"..."}</c> text, else its status line; bounded, since it goes into a log line.</summary>
+    /// <summary>
+    /// The server's <c>{"error":"..."}</c> text, else a short plain-text body, else the status line:
+    /// it goes into a log line, where a proxy's HTML error page would only be noise.
+    /// </summary>
     private static async Task<string> ErrorTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        string text = "";
+        string statusLine = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        string? mediaType = response.Content.Headers.ContentType?.MediaType;
         try
         {
-            text = await response.Content.ReadAsStringAsync(cancellationToken);
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            if (mediaType is "application/json" or "application/problem+json")
             {
-                return error.GetString()!;
+                using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                if (document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+                {
+                    return error.GetString()!;
+                }
+            }
+            else if (mediaType is "text/plain")
+            {
+                string text = (await response.Content.ReadAsStringAsync(cancellationToken)).ReplaceLineEndings(" ").Trim();
+                if (text.Length is > 0 and <= 200) return text;
             }
         }
         catch (Exception e) when (e is JsonException or HttpRequestException or IOException)
         {
         }
-        text = text.ReplaceLineEndings(" ").Trim();
-        return text.Length > 0 ? (text.Length > 200 ? text[..200] + "…" : text) : $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        return statusLine;
     }
 
     /// <summary>The socket error (connection refused, no route) rather than HttpClient's generic wrapper text.</summary>

@@ -11,7 +11,7 @@ internal static partial class ReporterLog
     [LoggerMessage(EventId = 1901, Level = LogLevel.Information, Message = "{Target}: reports accepted")]
     public static partial void Accepted(ILogger logger, string target);
 
-    [LoggerMessage(EventId = 1902, Level = LogLevel.Warning, Message = "{Target}: unreachable ({Reason}); retrying with backoff, logged again when it accepts reports")]
+    [LoggerMessage(EventId = 1902, Level = LogLevel.Warning, Message = "{Target}: unreachable ({Reason}); retried with backoff, logged again when it accepts reports")]
     public static partial void Unreachable(ILogger logger, string target, string reason);
 
     [LoggerMessage(EventId = 1903, Level = LogLevel.Information, Message = "{Target}: reachable again, reports accepted after {Downtime}")]
