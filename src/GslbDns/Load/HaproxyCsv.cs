@@ -35,7 +35,7 @@ public static class HaproxyCsv
     /// <param name="csv">The whole CSV text, header included; blank lines are ignored.</param>
     /// <param name="backend">A proxy name (<c>pxname</c>, compared exactly as HAProxy does), or null for all.</param>
     /// <exception cref="FormatException">
-    /// The text has no <c># pxname,…</c> header, the header lacks one of <c>pxname</c>, <c>svname</c>,
+    /// The text has no header line (the first line starting with <c>#</c>), the header lacks one of <c>pxname</c>, <c>svname</c>,
     /// <c>scur</c>, <c>slim</c>, <c>status</c>, a server's <c>scur</c> or <c>slim</c> is not a number,
     /// or <paramref name="backend"/> names no proxy in the statistics.
     /// </exception>
