@@ -20,6 +20,10 @@ public static class CommandLine
           gslbdns undrain SERVICE/REGION --token-file F [--api URL]
                                             drain a region over the API (kept in the state folder)
           gslbdns geoip build SRC OUT.mmdb  write a MaxMind DB file from a JSON or CSV source
+          gslbdns report --to URL... --service NAME --region NAME --token-file FILE [--interval 5s]
+                  [--haproxy-stats URL|SOCKET] [--haproxy-backend NAME] [--capacity N] [--cgroup DIR]
+                  [--ttl SECS] [--timeout 2s] [--once]
+                                            push this load balancer's load to GslbDns servers' APIs
           gslbdns --help                    this text
 
         Options (also GSLBDNS_Server__<Name> environment variables or appsettings.json "Server"):

@@ -1,83 +1,112 @@
+using System.Globalization;
+
 namespace GslbDns.Load;
 
-/// <summary>What HAProxy's CSV stats say about the servers of the backends counted.</summary>
-/// <param name="Connections">Sum of <c>scur</c> over the servers in service.</param>
-/// <param name="Capacity">Sum of their <c>slim</c> when every one of them has a limit; null otherwise (the policy's capacity applies).</param>
-/// <param name="ServersUp">Servers in service: status <c>UP…</c> or <c>no check</c>.</param>
-/// <param name="Servers">Every server row of the backends counted.</param>
+/// <summary>
+/// The load of one HAProxy backend (or of all of them) as read from its CSV statistics.
+/// </summary>
+/// <param name="Connections">Current sessions (<c>scur</c>) summed over the servers that are up.</param>
+/// <param name="Capacity">
+/// Session limits (<c>slim</c>) summed over the servers that are up; null when any of them has no
+/// limit, because an unlimited server makes the total unknown rather than smaller.
+/// </param>
+/// <param name="ServersUp">Servers whose status is <c>UP</c> (including <c>UP 1/3</c> going down) or <c>no check</c>.</param>
+/// <param name="Servers">Every server row of the chosen backends, whatever its status.</param>
 public readonly record struct HaproxyLoad(long Connections, long? Capacity, int ServersUp, int Servers);
 
 /// <summary>
-/// Reads HAProxy's CSV stats (the stats page with <c>;csv</c>, or <c>show stat</c>): a header line
-/// <c># pxname,svname,…</c>, then one row per frontend, server and backend. Columns are found by name,
-/// since their set grows between HAProxy versions.
+/// Parses HAProxy's CSV statistics, as the stats socket answers <c>show stat</c> and the stats page
+/// serves at <c>…/stats;csv</c>. Self-contained (no I/O, no other GslbDns types) so the reporter
+/// beside a load balancer and the server polling HAProxy itself read it the same way.
 /// </summary>
+/// <remarks>
+/// The format: a header line <c># pxname,svname,qcur,qmax,scur,smax,slim,…</c>, then one line per
+/// frontend, server and backend, each line ending in a comma. Columns are found by their header name,
+/// never by position, because HAProxy appends columns in every release. Rows whose <c>svname</c> is
+/// <c>FRONTEND</c> or <c>BACKEND</c> are the proxies' aggregates and are not counted as servers: the
+/// BACKEND row's <c>scur</c> would double the servers' and its <c>slim</c> is the backend's own
+/// <c>fullconn</c>-derived limit, not the servers' capacity.
+/// </remarks>
 public static class HaproxyCsv
 {
-    public const string HeaderStart = "# pxname,svname,";
+    private static readonly string[] RequiredColumns = ["pxname", "svname", "scur", "slim", "status"];
 
-    /// <summary>
-    /// Sums the servers (rows other than FRONTEND and BACKEND) of <paramref name="backend"/> (every
-    /// backend when null). Only servers in service count: a DOWN, MAINT, DRAIN or NOLB server takes no
-    /// new connections, so neither its sessions nor its limit say anything about the spare room.
-    /// </summary>
-    /// <exception cref="FormatException">No header, a missing column, a bad number, or no such backend.</exception>
+    /// <summary>Sums the load of the servers of <paramref name="backend"/>, or of every backend when it is null.</summary>
+    /// <param name="csv">The whole CSV text, header included; blank lines are ignored.</param>
+    /// <param name="backend">A proxy name (<c>pxname</c>, compared exactly as HAProxy does), or null for all.</param>
+    /// <exception cref="FormatException">
+    /// The text has no header line (the first line starting with <c>#</c>), the header lacks one of <c>pxname</c>, <c>svname</c>,
+    /// <c>scur</c>, <c>slim</c>, <c>status</c>, a server's <c>scur</c> or <c>slim</c> is not a number,
+    /// or <paramref name="backend"/> names no proxy in the statistics.
+    /// </exception>
     public static HaproxyLoad Parse(string csv, string? backend)
     {
-        using var lines = new StringReader(csv);
-        string? header = lines.ReadLine();
-        while (header is not null && header.Trim().Length == 0) header = lines.ReadLine();
-        header = header?.TrimStart('\uFEFF');
-        if (header is null || !header.StartsWith(HeaderStart, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(csv);
+        var lines = csv.Split('\n');
+        int headerLine = Array.FindIndex(lines, l => l.TrimStart().StartsWith('#'));
+        if (headerLine < 0)
         {
-            throw new FormatException($"not HAProxy CSV stats: no '{HeaderStart}' header line");
+            throw new FormatException("HAProxy stats: no '# pxname,svname,...' header line (is this the CSV output of 'show stat' or '/stats;csv'?)");
         }
-        var columns = Split(header[2..]);
-        int pxname = Column(columns, "pxname"), svname = Column(columns, "svname"), scur = Column(columns, "scur"),
-            slim = Column(columns, "slim"), status = Column(columns, "status");
+
+        var header = SplitFields(lines[headerLine].TrimStart().TrimStart('#').Trim());
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < header.Count; i++) index.TryAdd(header[i].Trim(), i);
+        var missing = RequiredColumns.Where(c => !index.ContainsKey(c)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new FormatException($"HAProxy stats: header has no column(s) {string.Join(", ", missing)}");
+        }
+        int px = index["pxname"], sv = index["svname"], scur = index["scur"], slim = index["slim"], status = index["status"];
+        int width = new[] { px, sv, scur, slim, status }.Max() + 1;
+
         long connections = 0, capacity = 0;
-        bool everyLimited = true, found = false;
-        int up = 0, servers = 0, number = 1;
-        for (string? line = lines.ReadLine(); line is not null; line = lines.ReadLine())
+        bool capacityKnown = true, proxyFound = backend is null;
+        int up = 0, servers = 0;
+        for (int n = headerLine + 1; n < lines.Length; n++)
         {
-            number++;
-            if (line.Length == 0 || line[0] == '#') continue;
-            var fields = Split(line);
-            if (fields.Count <= Math.Max(Math.Max(pxname, svname), Math.Max(Math.Max(scur, slim), status)))
+            string line = lines[n].TrimEnd('\r');
+            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
+            var fields = SplitFields(line);
+            if (fields.Count < width)
             {
-                throw new FormatException($"line {number}: {fields.Count} fields, fewer than the header's columns");
+                throw new FormatException($"HAProxy stats: line {n + 1} has {fields.Count} fields, fewer than the header's columns");
             }
-            if (backend is not null && !string.Equals(fields[pxname], backend, StringComparison.Ordinal)) continue;
-            found = true;
-            if (fields[svname] is "FRONTEND" or "BACKEND") continue;
+            if (backend is not null && !string.Equals(fields[px], backend, StringComparison.Ordinal)) continue;
+            proxyFound = true;
+            if (fields[sv] is "FRONTEND" or "BACKEND") continue;
+
             servers++;
-            var state = fields[status];
-            if (!state.StartsWith("UP", StringComparison.Ordinal) && state != "no check") continue;
+            if (!IsUp(fields[status])) continue;
             up++;
-            connections += Number(fields[scur], "scur", number) ?? 0;
-            if (Number(fields[slim], "slim", number) is { } limit) capacity += limit;
-            else everyLimited = false;
+            connections += Number(fields[scur], "scur", n);
+            if (fields[slim].Length == 0) capacityKnown = false;
+            else capacity += Number(fields[slim], "slim", n);
         }
-        if (backend is not null && !found) throw new FormatException($"no backend '{backend}' in the stats");
-        return new HaproxyLoad(connections, up > 0 && everyLimited ? capacity : null, up, servers);
+        if (!proxyFound)
+        {
+            throw new FormatException($"HAProxy stats: no proxy named '{backend}'");
+        }
+        return new HaproxyLoad(connections, capacityKnown ? capacity : null, up, servers);
     }
 
-    private static int Column(List<string> columns, string name)
-    {
-        int index = columns.IndexOf(name);
-        return index >= 0 ? index : throw new FormatException($"the header has no '{name}' column");
-    }
+    /// <summary>
+    /// Servers taking new sessions: <c>UP</c>, <c>UP n/m</c> (failing checks but not yet down) and
+    /// <c>no check</c> (not health checked, so always used). DOWN, MAINT, DRAIN and NOLB take none.
+    /// </summary>
+    private static bool IsUp(string status) =>
+        status.StartsWith("UP", StringComparison.Ordinal) || status == "no check";
 
-    private static long? Number(string text, string column, int line)
-    {
-        if (text.Length == 0) return null;
-        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value)
-            ? value
-            : throw new FormatException($"line {line}: {column} '{text}' is not a number");
-    }
+    private static long Number(string text, string column, int line) =>
+        text.Length == 0 ? 0
+        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value
+        : throw new FormatException($"HAProxy stats: line {line + 1}: {column} '{text}' is not a number");
 
-    /// <summary>Splits a CSV line; HAProxy quotes a field with double quotes when it holds a comma or a quote.</summary>
-    private static List<string> Split(string line)
+    /// <summary>
+    /// Splits one CSV line. HAProxy quotes a field with double quotes when its text (a check
+    /// description, an agent's message) holds a comma or a quote, doubling quotes inside.
+    /// </summary>
+    private static List<string> SplitFields(string line)
     {
         var fields = new List<string>();
         var field = new System.Text.StringBuilder();
@@ -87,20 +116,12 @@ public static class HaproxyCsv
             char c = line[i];
             if (quoted)
             {
-                if (c != '"') field.Append(c);
-                else if (i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else quoted = false;
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else field.Append(c);
             }
             else if (c == '"') quoted = true;
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
+            else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
             else field.Append(c);
         }
         fields.Add(field.ToString());
