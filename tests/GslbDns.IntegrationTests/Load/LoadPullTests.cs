@@ -49,23 +49,23 @@ public class LoadPullTests
         await using var http = await LoadPullHttpSource.StartAsync();
         http.Json("/load", """{"cpu":0.72,"memory":0.55,"connections":4100,"capacity":5000}""");
         var url = new Uri(http.Base, "load");
-        await using var server = await StartAsync(Policy($"{{ pull: \"{url}\", interval: 500ms, timeout: 400ms, backend: web }}"));
+        await using var server = await StartAsync(Policy($"{{ pull: \"{url}\", interval: 500ms, timeout: 400ms, backend: api }}"));
 
         await Poll.UntilAsync(() => Task.FromResult(LoadOf(server, Eu) is { Valid: true }), "the JSON report is stored");
         var (load, _) = LoadOf(server, Eu)!.Value;
         Assert.Equal(new LoadReport(0.72, 0.55, 4100, 5000), load.Report);
         Assert.Equal("pull " + url, load.Source);
 
-        // The same URL now answers HAProxy CSV (told apart by its header): web's servers in service.
-        http.Csv("/load", HaproxyStatsSample.Csv);
-        await Poll.UntilAsync(() => Task.FromResult(LoadOf(server, Eu) is { Valid: true } l && l.Load.Report.Connections == 407),
+        // The same URL now answers HAProxy CSV (told apart by its header): api's servers in service.
+        http.Csv("/load", HaproxySample.Csv);
+        await Poll.UntilAsync(() => Task.FromResult(LoadOf(server, Eu) is { Valid: true } l && l.Load.Report.Connections == 240),
             "the CSV report is stored");
-        Assert.Equal(new LoadReport(null, null, 407, null), LoadOf(server, Eu)!.Value.Load.Report);
+        Assert.Equal(new LoadReport(null, null, 240, 500), LoadOf(server, Eu)!.Value.Load.Report);
 
         // Failing: nothing more is stored; the last report runs out after its ttl (max(1s, 3 × 500ms)).
         http.Fail("/load");
         await Poll.UntilAsync(() => Task.FromResult(LoadOf(server, Eu) is { Valid: false }), "the report expired");
-        Assert.Equal(407, LoadOf(server, Eu)!.Value.Load.Report.Connections);
+        Assert.Equal(240, LoadOf(server, Eu)!.Value.Load.Report.Connections);
         Assert.True(server.Services.GetRequiredService<LoadPuller>().Snapshot().Single().Failing);
     }
 

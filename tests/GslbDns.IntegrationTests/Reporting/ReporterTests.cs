@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Diagnostics;
 using GslbDns.Commands;
 using GslbDns.Reporting;
-using GslbDns.Tests.Reporting;
+using GslbDns.Tests.Load;
 using Microsoft.Extensions.Logging;
 
 namespace GslbDns.IntegrationTests.Reporting;

@@ -1,6 +1,6 @@
 using GslbDns.Load;
 
-namespace GslbDns.Tests.Reporting;
+namespace GslbDns.Tests.Load;
 
 public sealed class HaproxyCsvTests
 {

@@ -1,4 +1,4 @@
-namespace GslbDns.Tests.Reporting;
+namespace GslbDns.Tests.Load;
 
 /// <summary>
 /// The answer of HAProxy 2.6's <c>show stat</c> for a frontend and three backends, taken from a
