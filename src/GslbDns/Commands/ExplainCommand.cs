@@ -61,6 +61,12 @@ public static class ExplainCommand
             }
             ServerHealth.Apply(fetched, state);
             health = fetched;
+            if (ServerLoad.Fetch(server, out error) is not { } status)
+            {
+                stderr.WriteLine($"gslbdns explain: {error}");
+                return 1;
+            }
+            ServerLoad.Apply(status, state, TimeProvider.System);
         }
         else
         {
@@ -90,7 +96,7 @@ public static class ExplainCommand
         }
         else
         {
-            WriteDecision(stdout, trace, store, name, health, request.Server);
+            WriteDecision(stdout, trace, store, state, name, health, request.Server);
         }
         stdout.WriteLine();
         stdout.WriteLine("Reply:");
@@ -124,7 +130,8 @@ public static class ExplainCommand
         return [.. message];
     }
 
-    private static void WriteDecision(TextWriter stdout, SteeringTrace trace, ZoneStore store, DnsName name, Api.HealthDocument health, Uri? server)
+    private static void WriteDecision(TextWriter stdout, SteeringTrace trace, ZoneStore store, Steering.State.RegionStateStore state,
+        DnsName name, Api.HealthDocument health, Uri? server)
     {
         var service = trace.Service!;
         var policy = service.Policy;
@@ -142,15 +149,13 @@ public static class ExplainCommand
             var region = policy.Regions[i];
             var status = zoneSteering?.State.GetRegion(policy.Index, i);
             string verdict = i < trace.Verdicts.Length ? trace.Verdicts[i].ToString() : "";
-            string load = status is { HasLoad: true } l
-                ? $", load {l.Load:0.00} (shed {l.ShedShare:0%}{(RegionChooser.IsShed(trace.ClientKey, policy, i, l) ? ", this client's network is in the shed part" : "")})"
-                : ", no load report";
+            string load = LoadText(status, trace, policy, i, zoneSteering is null ? null : state.LoadOf(new(policy.Name, region.Name)));
             stdout.WriteLine($"  {region.Name,-10} {region.Target,-28} admin {status?.Admin}, health {status?.Health}{load}, weight {region.Weight}: {verdict}");
             WriteAddresses(stdout, health, policy, region);
         }
         stdout.WriteLine(server is null
-            ? "Health:      as the checks start (initial); add --server ADDR:PORT for a running server's verdicts"
-            : $"Health:      from {server} at {health.Time:u}");
+            ? "State:       health as the checks start (initial), no load reports or API drains; add --server ADDR:PORT for a running server's"
+            : $"State:       health, load and drains from {server} at {health.Time:u}");
         var choice = trace.Choice;
         string chosen = choice.Kind == ChoiceKind.Region ? policy.Regions[choice.Region].Name : choice.Kind.ToString().ToUpperInvariant();
         stdout.WriteLine($"Choice:      {chosen}");
@@ -158,6 +163,18 @@ public static class ExplainCommand
         stdout.WriteLine(trace.ScopePrefix >= 0
             ? $"ECS scope:   /{trace.ScopePrefix.ToString(CultureInfo.InvariantCulture)} (the answer is the same for every address in that network; GeoIP network /{trace.TreeScope})"
             : $"ECS scope:   none (no ECS option; the answer holds for the network /{trace.TreeScope} around the source address)");
+    }
+
+    /// <summary>The region's load as steering uses it: ratio, shed share, the report, and whether this client is in the shed part.</summary>
+    private static string LoadText(Steering.State.RegionStatus? status, SteeringTrace trace, Steering.Policy.ServicePolicy policy, int region,
+        (Steering.State.ReceivedLoad Load, bool Valid)? received)
+    {
+        if (status is not { HasLoad: true } s) return ", load unknown (no valid report: idle)";
+        string shed = s.ShedShare <= 0 ? "sheds none"
+            : $"sheds {s.ShedShare.ToString("0%", CultureInfo.InvariantCulture)}, this client's network "
+              + (RegionChooser.IsShed(trace.ClientKey, policy, region, s) ? "is in the shed part" : "is kept");
+        string from = received is { } r ? $" from {r.Load.Source}" : "";
+        return $", load {s.Load.ToString("0.00", CultureInfo.InvariantCulture)}{from} ({shed})";
     }
 
     /// <summary>One line per address of the region: verdict, since when, the last probe and the check that made it.</summary>

@@ -1,7 +1,5 @@
 using GslbDns.IntegrationTests.Infrastructure;
-using GslbDns.Protocol;
 using GslbDns.Steering.State;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GslbDns.IntegrationTests.Shedding;
 
@@ -56,18 +54,43 @@ public static class SheddingSetup
 
     public const string Admin = "down.example.com: { eu: down }\n";
 
-    public static Task<TestServer> StartAsync() => TestServer.StartAsync(new Dictionary<string, string>
+    public const string Secret = "shedding-test-secret-0123456789";
+
+    /// <summary>The server, with a tokens file (outside the zones folder) that may report for every region.</summary>
+    public static async Task<TestServer> StartAsync()
     {
-        ["example.com.zone"] = Zone,
-        ["example.com.gslb.yaml"] = Policy,
-        ["admin-state.yaml"] = Admin,
-    });
+        var secrets = TempFolder.Create();
+        var tokens = Path.Combine(secrets, "api-tokens.yaml");
+        await File.WriteAllTextAsync(tokens, $"tokens:\n  lbs: {{ secret: \"{Secret}\", load: [\"*/*\"] }}\n");
+        return await TestServer.StartAsync(new Dictionary<string, string>
+        {
+            ["example.com.zone"] = Zone,
+            ["example.com.gslb.yaml"] = Policy,
+            ["admin-state.yaml"] = Admin,
+        }, new Dictionary<string, string?> { ["Server:ApiTokens"] = tokens, ["Server:StateDir"] = Path.Combine(secrets, "state") });
+    }
 
     /// <summary>The /24 client networks 20.0.0.0/24, 20.0.1.0/24, … as ECS prefixes.</summary>
     public static IEnumerable<string> ClientNetworks(int count) =>
         Enumerable.Range(0, count).Select(i => $"20.{i / 256}.{i % 256}.0/24");
 
-    public static void Report(TestServer server, string service, string region, LoadReport report, TimeSpan? ttl = null) =>
-        server.Services.GetRequiredService<RegionStateStore>()
-            .SetLoad(new RegionKey(DnsName.Parse(service + "."), region), report, ttl ?? TimeSpan.FromMinutes(5), "test");
+    private static readonly HttpClient Http = new();
+
+    /// <summary>Reports load for a region as a load balancer does: POST /api/v1/load/{service}/{region} over HTTP.</summary>
+    public static async Task ReportAsync(TestServer server, string service, string region, LoadReport report, TimeSpan? ttl = null)
+    {
+        var fields = new List<string>();
+        if (report.Cpu is { } cpu) fields.Add(FormattableString.Invariant($"\"cpu\":{cpu}"));
+        if (report.Memory is { } memory) fields.Add(FormattableString.Invariant($"\"memory\":{memory}"));
+        if (report.Connections is { } connections) fields.Add(FormattableString.Invariant($"\"connections\":{connections}"));
+        if (report.Capacity is { } capacity) fields.Add(FormattableString.Invariant($"\"capacity\":{capacity}"));
+        fields.Add(FormattableString.Invariant($"\"ttl\":{(ttl ?? TimeSpan.FromMinutes(5)).TotalSeconds}"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.ApiBase!, $"/api/v1/load/{service}/{region}"))
+        {
+            Content = new StringContent("{" + string.Join(",", fields) + "}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Secret);
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+    }
 }

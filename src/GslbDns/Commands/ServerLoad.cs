@@ -1,0 +1,55 @@
+using System.Text.Json;
+using GslbDns.Api;
+using GslbDns.Steering.State;
+
+namespace GslbDns.Commands;
+
+/// <summary>
+/// The load reports and drains explain uses with <c>--server</c>: a running server's, read from its
+/// <c>GET /api/v1/status</c>, so the explained choice sheds and drains as the server's does.
+/// </summary>
+public static class ServerLoad
+{
+    public static StatusDocument? Fetch(Uri server, out string error)
+    {
+        error = "";
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var body = http.GetStringAsync(new Uri(server, "/api/v1/status")).GetAwaiter().GetResult();
+            return JsonSerializer.Deserialize(body, StatusJsonContext.Default.StatusDocument) ?? throw new JsonException("empty body");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
+        {
+            error = $"cannot read load and drains from {server}: {ex.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Puts the server's valid reports into <paramref name="state"/> (for the rest of their ttl) and
+    /// its drains beyond the admin file (over the API or from a load agent) as drains, by name.
+    /// </summary>
+    public static void Apply(StatusDocument document, RegionStateStore state, TimeProvider time)
+    {
+        var drains = new List<RegionKey>();
+        foreach (var service in document.Services)
+        {
+            if (!DnsName.TryParse(service.Service.TrimEnd('.') + ".", null, out var name, out _)) continue;
+            foreach (var region in service.Regions)
+            {
+                var key = new RegionKey(name, region.Region);
+                if (region.Admin == "drain" && region.AdminSources.File != "drain") drains.Add(key);
+                if (region.Load.Report is not { Valid: true } report) continue;
+                var age = time.GetUtcNow() - document.Time + TimeSpan.FromSeconds(report.AgeSeconds);
+                state.SetLoad(key, new LoadReport(report.Cpu, report.Memory, report.Connections, report.Capacity, Utilization(region.Load)),
+                    TimeSpan.FromHours(1), $"{report.Source}, {age.TotalSeconds:0} s old on {document.Time:u}");
+            }
+        }
+        state.SetApiDrains(drains);
+    }
+
+    /// <summary>A pulled agent's utilization is not in the report view; the ratio in force stands for it when nothing else explains it.</summary>
+    private static double? Utilization(RegionLoadView load) =>
+        load.Report is { Cpu: null, Memory: null, Connections: null } && load.Ratio is { } ratio ? ratio : null;
+}
