@@ -43,7 +43,7 @@ public static class ServerLoad
                 if (region.Load.Report is not { Valid: true } report) continue;
                 var age = time.GetUtcNow() - document.Time + TimeSpan.FromSeconds(report.AgeSeconds);
                 state.SetLoad(key, new LoadReport(report.Cpu, report.Memory, report.Connections, report.Capacity, Utilization(region.Load)),
-                    TimeSpan.FromHours(1), $"{report.Source}, {age.TotalSeconds:0} s old on {document.Time:u}");
+                    TimeSpan.FromHours(1), $"{report.Source}, {age.TotalSeconds:0} s old");
             }
         }
         state.SetApiDrains(drains);
