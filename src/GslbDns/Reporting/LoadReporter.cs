@@ -90,7 +90,7 @@ public sealed class LoadReporter(
         return await pusher.PushAsync(body, secret, retry, cancellationToken);
     }
 
-    internal async Task<LoadReport> ReadAsync(CancellationToken cancellationToken)
+    internal async Task<ReportBody> ReadAsync(CancellationToken cancellationToken)
     {
         var machine = host.Read();
         HaproxyLoad? backend = null;
@@ -108,6 +108,6 @@ public sealed class LoadReporter(
                 _statsFailing = true;
             }
         }
-        return new LoadReport(machine.Cpu, machine.Memory, backend?.Connections, options.Capacity ?? backend?.Capacity, options.Ttl);
+        return new ReportBody(machine.Cpu, machine.Memory, backend?.Connections, options.Capacity ?? backend?.Capacity, options.Ttl);
     }
 }

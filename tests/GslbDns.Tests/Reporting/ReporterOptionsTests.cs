@@ -117,8 +117,9 @@ public sealed class ReporterOptionsTests
     [Fact]
     public void ReportBody_LeavesOutUnknownFields_RoundsFractions()
     {
-        var body = new LoadReport(0.123456, null, 4100, null, 15).ToJson();
+        var body = new ReportBody(0.123456, null, 4100, null, 15).ToJson();
         Assert.Equal("""{"cpu":0.1235,"connections":4100,"ttl":15}""", System.Text.Encoding.UTF8.GetString(body));
-        Assert.False(new LoadReport(null, null, null, null, 15).HasLoad);
+        Assert.False(new ReportBody(null, null, null, null, 15).HasLoad);
+        Assert.False(new ReportBody(null, null, null, 5000, 15).HasLoad);
     }
 }

@@ -3,10 +3,10 @@ using System.Text.Json;
 namespace GslbDns.Reporting;
 
 /// <summary>One report as the server's <c>POST /api/v1/load/{service}/{region}</c> takes it; null fields are left out.</summary>
-public sealed record LoadReport(double? Cpu, double? Memory, long? Connections, long? Capacity, int Ttl)
+public sealed record ReportBody(double? Cpu, double? Memory, long? Connections, long? Capacity, int Ttl)
 {
-    /// <summary>True when there is at least one load field, which the server requires.</summary>
-    public bool HasLoad => Cpu is not null || Memory is not null || Connections is not null || Capacity is not null;
+    /// <summary>True when there is at least one load field (capacity alone is none), which the server requires.</summary>
+    public bool HasLoad => Cpu is not null || Memory is not null || Connections is not null;
 
     /// <summary>
     /// The JSON body. Fractions are rounded to four places: finer digits are sampling noise, and the
