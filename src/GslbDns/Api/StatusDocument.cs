@@ -34,7 +34,8 @@ public sealed record RegionStatusView(
 
 /// <param name="File">What zones/admin-state.yaml says: active, drain or down.</param>
 /// <param name="Api">Drained over the API.</param>
-public sealed record AdminSourcesView(string File, bool Api);
+/// <param name="Agent">Drained by the region's pulled HAProxy agent check (<c>drain</c>, <c>maint</c>, <c>down</c>).</param>
+public sealed record AdminSourcesView(string File, bool Api, bool Agent = false);
 
 /// <summary>Load as steering uses it now, and the last report received.</summary>
 /// <param name="Known">A valid report is in force; otherwise the load is unknown and the region counts as idle.</param>
@@ -42,16 +43,25 @@ public sealed record AdminSourcesView(string File, bool Api);
 /// <param name="ShedShare">The share of the region's client networks sent elsewhere (0 to 1).</param>
 /// <param name="Spare">capacity × (1 − load), what spill by capacity divides by.</param>
 /// <param name="Report">The last report, also one that has expired; null when none came.</param>
-public sealed record RegionLoadView(bool Known, double? Ratio, double ShedShare, double? Spare, LoadReportView? Report);
+/// <param name="Pull">Where the server polls the region's load itself; null when the region pushes.</param>
+public sealed record RegionLoadView(bool Known, double? Ratio, double ShedShare, double? Spare, LoadReportView? Report, LoadPullView? Pull = null);
+
+/// <param name="Source"><c>pull URL</c> or <c>agent host:port</c>.</param>
+/// <param name="IntervalSeconds">Time between polls.</param>
+/// <param name="Failing">The last poll failed (the last report then runs out by its ttl).</param>
+/// <param name="Polls">Polls made since the poller started.</param>
+public sealed record LoadPullView(string Source, double IntervalSeconds, bool Failing, int Polls);
 
 /// <param name="AgeSeconds">Seconds since it arrived.</param>
 /// <param name="State">valid or expired.</param>
 /// <param name="Source">Who sent it: <c>api TOKEN</c>, or the pull source.</param>
+/// <param name="Utilization">A load figure of its own, 0 to 1 (what a pulled agent check's percentage gives).</param>
 public sealed record LoadReportView(
     double? Cpu,
     double? Memory,
     long? Connections,
     long? Capacity,
+    double? Utilization,
     double? Ratio,
     DateTimeOffset Received,
     double AgeSeconds,

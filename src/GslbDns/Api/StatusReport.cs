@@ -9,10 +9,11 @@ namespace GslbDns.Api;
 /// <c>/api/v1/health</c> gives them) with each region's overrides and their sources, its load (the
 /// last report and what steering made of it) and its share of the last minute's answers.
 /// </summary>
-public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionStateStore state, TimeProvider time)
+public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionStateStore state, Load.LoadPuller puller, TimeProvider time)
 {
     public StatusDocument Build()
     {
+        var pulls = puller.Snapshot().ToDictionary(p => p.Poll.Region);
         var healthDocument = health.Build();
         var byRegion = new Dictionary<(string, string), RegionHealth>();
         foreach (var service in healthDocument.Services)
@@ -44,8 +45,13 @@ public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionSta
                         Name(region.Target),
                         regionHealth?.Health ?? HealthReport.Text(status.Health),
                         Lower(status.Admin),
-                        new AdminSourcesView(Lower(file), api),
-                        LoadView(status, config, key, now),
+                        new AdminSourcesView(Lower(file), api, state.PulledDrainOf(key)),
+                        LoadView(status, config, key, now) with
+                        {
+                            Pull = pulls.TryGetValue(key, out var pull)
+                                ? new LoadPullView(pull.Poll.Source, pull.Poll.Spec.Interval.TotalSeconds, pull.Failing, pull.Polls)
+                                : null,
+                        },
                         answers,
                         total == 0 ? 0 : Math.Round((double)answers / total, 4),
                         regionHealth?.Addresses ?? []));
@@ -65,7 +71,7 @@ public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionSta
         {
             var r = received.Report;
             double ratio = r.Ratio(config.Capacity);
-            report = new LoadReportView(r.Cpu, r.Memory, r.Connections, r.Capacity, double.IsNaN(ratio) ? null : Round(ratio),
+            report = new LoadReportView(r.Cpu, r.Memory, r.Connections, r.Capacity, r.Utilization, double.IsNaN(ratio) ? null : Round(ratio),
                 received.Received, Math.Round(Math.Max(0, (now - received.Received).TotalSeconds), 1), valid,
                 valid ? "valid" : "expired", received.Source);
         }

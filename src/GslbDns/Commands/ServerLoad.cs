@@ -39,17 +39,14 @@ public static class ServerLoad
             foreach (var region in service.Regions)
             {
                 var key = new RegionKey(name, region.Region);
+                // Drains beyond the file's (the API's, a load agent's) count as API drains here.
                 if (region.Admin == "drain" && region.AdminSources.File != "drain") drains.Add(key);
                 if (region.Load.Report is not { Valid: true } report) continue;
                 var age = time.GetUtcNow() - document.Time + TimeSpan.FromSeconds(report.AgeSeconds);
-                state.SetLoad(key, new LoadReport(report.Cpu, report.Memory, report.Connections, report.Capacity, Utilization(region.Load)),
+                state.SetLoad(key, new LoadReport(report.Cpu, report.Memory, report.Connections, report.Capacity, report.Utilization),
                     TimeSpan.FromHours(1), $"{report.Source}, {age.TotalSeconds:0} s old");
             }
         }
         state.SetApiDrains(drains);
     }
-
-    /// <summary>A pulled agent's utilization is not in the report view; the ratio in force stands for it when nothing else explains it.</summary>
-    private static double? Utilization(RegionLoadView load) =>
-        load.Report is { Cpu: null, Memory: null, Connections: null } && load.Ratio is { } ratio ? ratio : null;
 }
