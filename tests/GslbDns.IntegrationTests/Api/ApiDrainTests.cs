@@ -19,7 +19,7 @@ public sealed class ApiDrainTests
 
         var drained = await s.AdminAsync(ops, "eu", "drain");
         Assert.Equal(HttpStatusCode.OK, drained.StatusCode);
-        Assert.Equal("""{"service":"www.example.com","region":"eu","admin":"drain","sources":{"file":"active","api":true}}""",
+        Assert.Equal("""{"service":"www.example.com","region":"eu","admin":"drain","sources":{"file":"active","api":true,"agent":false}}""",
             Compact(await drained.Content.ReadAsStringAsync()));
         var eu = await s.RegionAsync("eu");
         Assert.Equal("drain", eu.Admin);
@@ -34,7 +34,7 @@ public sealed class ApiDrainTests
         using var ops2 = Client(OpsSecret);
         var undrained = await s.AdminAsync(ops2, "eu", "undrain");
         Assert.Equal(HttpStatusCode.OK, undrained.StatusCode);
-        Assert.Equal("""{"service":"www.example.com","region":"eu","admin":"active","sources":{"file":"active","api":false}}""",
+        Assert.Equal("""{"service":"www.example.com","region":"eu","admin":"active","sources":{"file":"active","api":false,"agent":false}}""",
             Compact(await undrained.Content.ReadAsStringAsync()));
         Assert.Equal("eu", await s.SteeredAsync(EuClient));
 

@@ -123,6 +123,15 @@ public class LoadPullTests
         await Poll.UntilAsync(() => Task.FromResult(state.AdminOf(Us) == AdminRegionState.Drain), "drained by the agent");
         Assert.True(state.PulledDrainOf(Us));
 
+        // The status API says where the drain and the load come from.
+        using var http = new HttpClient();
+        using var status = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(server.ApiBase!, "/api/v1/status")));
+        var us = status.RootElement.GetProperty("services")[0].GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("region").GetString() == "us");
+        Assert.Equal("drain", us.GetProperty("admin").GetString());
+        Assert.True(us.GetProperty("adminSources").GetProperty("agent").GetBoolean());
+        Assert.Equal($"agent 127.0.0.1:{agent.Port}", us.GetProperty("load").GetProperty("pull").GetProperty("source").GetString());
+        Assert.Equal(0.25, us.GetProperty("load").GetProperty("report").GetProperty("utilization").GetDouble());
+
         agent.Line = "up\n";
         await Poll.UntilAsync(() => Task.FromResult(state.AdminOf(Us) == AdminRegionState.Active), "undrained by the agent");
         Assert.False(state.PulledDrainOf(Us));
