@@ -65,12 +65,15 @@ public sealed class ApiRequests(ApiTokenService tokens, RegionStateStore state, 
             : $"service {Text(name)} has no region '{region}' (its regions: {string.Join(", ", known.Regions.Select(r => r.Name))})");
     }
 
+    /// <summary>One refused request logged a second at most: a client hammering with a wrong token cannot flood the log.</summary>
+    private readonly LogThrottle _refusals = new(TimeSpan.FromSeconds(1));
+
     public Task RefuseAsync(HttpContext http, Refusal refusal, string? token = null)
     {
-        if (refusal.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        if (refusal.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && _refusals.ShouldLog(out int suppressed))
         {
             Log.ApiRefused(logger, http.Request.Method, http.Request.Path.ToString(), http.Connection.RemoteIpAddress?.ToString() ?? "?",
-                refusal.Status, token is null ? refusal.Reason : $"{refusal.Reason} (token {token})");
+                refusal.Status, token is null ? refusal.Reason : $"{refusal.Reason} (token {token})", suppressed);
         }
         return ErrorAsync(http, refusal.Status, refusal.Reason);
     }

@@ -1,3 +1,4 @@
+using GslbDns.Observability;
 using System.Net;
 using GslbDns.Pipeline;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using GslbDns.Observability;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;

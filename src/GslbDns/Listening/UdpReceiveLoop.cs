@@ -1,3 +1,4 @@
+using GslbDns.Observability;
 using System.Net;
 using System.Net.Sockets;
 using GslbDns.Pipeline;

@@ -95,8 +95,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "API tokens: reading {File} failed; the tokens in force stay unchanged")]
     public static partial void ApiTokensReadFailed(ILogger logger, Exception exception, string file);
 
-    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "API: {Method} {Path} from {Remote} refused ({Status}): {Reason}")]
-    public static partial void ApiRefused(ILogger logger, string method, string path, string remote, int status, string reason);
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "API: {Method} {Path} from {Remote} refused ({Status}): {Reason} ({Suppressed} more refusals not logged since the last)")]
+    public static partial void ApiRefused(ILogger logger, string method, string path, string remote, int status, string reason, int suppressed);
 
     [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "API: {Region} {Action} by token {Token}")]
     public static partial void ApiDrainChanged(ILogger logger, string region, string action, string token);

@@ -1,4 +1,4 @@
-namespace GslbDns.Listening;
+namespace GslbDns.Observability;
 
 /// <summary>
 /// Lets one error log through per interval and counts the rest, so a flood of bad packets or a
