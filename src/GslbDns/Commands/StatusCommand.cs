@@ -44,10 +44,10 @@ public static class StatusCommand
                     first ? service.Service : "",
                     region.Region,
                     region.Health,
-                    region.Admin + (region.AdminSources.Api ? " (api)" : ""),
+                    region.Admin + (region.AdminSources.Api ? " (api)" : region.AdminSources.Agent ? " (agent)" : ""),
                     region.Load.Ratio is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "-",
                     Percent(region.Load.ShedShare),
-                    Report(region.Load.Report),
+                    Report(region.Load.Report) + Pull(region.Load.Pull),
                     Percent(region.AnswerShare),
                 ]);
                 first = false;
@@ -80,6 +80,9 @@ public static class StatusCommand
         string age = Age(report.AgeSeconds) + " ago";
         return report.Valid ? age : age + " (expired)";
     }
+
+    /// <summary>For a region whose load the server polls: whether the polls work.</summary>
+    private static string Pull(LoadPullView? pull) => pull is null ? "" : pull.Failing ? ", pull failing" : ", pulled";
 
     private static string Age(double seconds) => seconds switch
     {

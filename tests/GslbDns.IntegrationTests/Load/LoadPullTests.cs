@@ -131,6 +131,9 @@ public class LoadPullTests
         Assert.True(us.GetProperty("adminSources").GetProperty("agent").GetBoolean());
         Assert.Equal($"agent 127.0.0.1:{agent.Port}", us.GetProperty("load").GetProperty("pull").GetProperty("source").GetString());
         Assert.Equal(0.25, us.GetProperty("load").GetProperty("report").GetProperty("utilization").GetDouble());
+        var table = new StringWriter();
+        Assert.Equal(0, await Task.Run(() => GslbDns.Commands.StatusCommand.Run(["--api", server.ApiBase!.ToString()], table, new StringWriter())));
+        Assert.Matches(@"us\s+\w+\s+drain \(agent\)\s+0\.25\s+0%\s+\d+s ago, pulled", table.ToString());
 
         agent.Line = "up\n";
         await Poll.UntilAsync(() => Task.FromResult(state.AdminOf(Us) == AdminRegionState.Active), "undrained by the agent");
