@@ -181,6 +181,15 @@ public class LoadSheddingTests
     }
 
     [Fact]
+    public void SpillCapacity_WithinARank_SplitAlsoScalesWithSpareShare()
+    {
+        var service = Service("capacity");
+        var rank = RegionRanking.Single(A, B);
+        int a = Keys().Count(k => RegionChooser.Choose(service, rank, State(At(service, 0.4), At(service, 0.8), Up), k).Region == A);
+        Assert.InRange(a / (double)Networks, 0.72, 0.78);
+    }
+
+    [Fact]
     public void Explain_MarksTheShedRegion_AndAgreesWithChoose()
     {
         var service = Service();

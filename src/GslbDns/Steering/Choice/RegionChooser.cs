@@ -173,7 +173,11 @@ public static class RegionChooser
     {
         bool depends = false;
         var regions = ranking.Regions;
-        int nominal = Pick(service, ranking, state, conditions, 0, Candidates.All, -1, clientKey, ref depends);
+        // With the whole first rank usable this is the plain split (by spare share when all report);
+        // otherwise the split as if all were up, so a down region's own clients are the ones that spread.
+        var firstRank = conditions[..ranking.RankEnd(0)];
+        var which = firstRank.IndexOfAnyExcept(RegionCondition.Live) < 0 ? Candidates.Usable : Candidates.All;
+        int nominal = Pick(service, ranking, state, conditions, 0, which, -1, clientKey, ref depends);
         if (conditions[nominal] != RegionCondition.Live)
         {
             int taker = Pick(service, ranking, state, conditions, -1, Candidates.Spare, nominal, clientKey, ref depends);
