@@ -13,9 +13,9 @@ namespace GslbDns.Steering.Choice;
 /// is its share of the rank's weight, a network keeps its region while nothing changes, and a region
 /// leaving or joining moves only the networks that region gains or loses. When every usable region of
 /// the rank has a valid load report, each weight is scaled by the region's spare share (1 − load).</item>
-/// <item>With <c>spill: capacity</c> the first preference is taken from the first rank as if every
-/// region were up; when that region is down or drained its clients are spread over every other usable
-/// region of the ranking in proportion to spare capacity, so a failed region does not cascade its
+/// <item>With <c>spill: capacity</c>, when a region of the first rank is unusable, the first preference
+/// is taken from that rank as if every region were up; when it is the down or drained one, its clients
+/// are spread over every other usable region of the ranking in proportion to spare capacity, so a failed region does not cascade its
 /// whole load onto the next-nearest one.</item>
 /// <item>Load: a region sheds the share (load − start) / (full − start) of its client networks. Which
 /// ones is fixed by a second hash of (client key, service, region): a network's place in the region's
