@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
 namespace GslbDns.Commands;
 
 /// <summary>What the API verbs share: the <c>--api URL</c>, <c>--token-file F</c> options and the HTTP client.</summary>
@@ -49,18 +52,10 @@ internal sealed class ApiClient : IDisposable
         string? token = null;
         if (tokenFile is not null)
         {
-            try
+            token = new Reporting.TokenFile(tokenFile).Read(out _, out var problem);
+            if (token is null)
             {
-                token = File.ReadAllText(tokenFile).Trim();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error = $"cannot read the token file '{tokenFile}': {e.Message}";
-                return null;
-            }
-            if (token.Length == 0)
-            {
-                error = $"the token file '{tokenFile}' is empty";
+                error = $"cannot read the token file '{tokenFile}': {problem}";
                 return null;
             }
         }
@@ -73,6 +68,32 @@ internal sealed class ApiClient : IDisposable
     }
 
     public Uri Url(string path) => new(BaseAddress, path);
+
+    /// <summary>
+    /// GET <paramref name="path"/> of the API at <paramref name="server"/> as JSON; null with a one-line
+    /// <paramref name="error"/> ("cannot read WHAT from URL: why") when the server cannot be reached or answers something else.
+    /// </summary>
+    public static T? GetJson<T>(HttpClient http, Uri server, string path, JsonTypeInfo<T> type, string what, out string error) where T : class
+    {
+        error = "";
+        try
+        {
+            var body = http.GetStringAsync(new Uri(server, path)).GetAwaiter().GetResult();
+            return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("empty body");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
+        {
+            error = $"cannot read {what} from {server}: {StatusCommand.OneLine(e)}";
+            return null;
+        }
+    }
+
+    /// <summary><see cref="GetJson{T}(HttpClient, Uri, string, JsonTypeInfo{T}, string, out string)"/> with a client of its own.</summary>
+    public static T? GetJson<T>(Uri server, string path, JsonTypeInfo<T> type, string what, out string error) where T : class
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        return GetJson(http, server, path, type, what, out error);
+    }
 
     public void Dispose() => Http.Dispose();
 }

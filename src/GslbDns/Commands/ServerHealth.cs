@@ -4,7 +4,6 @@ using GslbDns.Steering.Geo;
 using GslbDns.Zones;
 using GslbDns.Zones.Reading;
 using System.Net;
-using System.Text.Json;
 using GslbDns.Api;
 using GslbDns.Steering.State;
 
@@ -16,21 +15,8 @@ namespace GslbDns.Commands;
 /// </summary>
 public static class ServerHealth
 {
-    public static HealthDocument? Fetch(Uri server, out string error)
-    {
-        error = "";
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var body = http.GetStringAsync(new Uri(server, "/api/v1/health")).GetAwaiter().GetResult();
-            return JsonSerializer.Deserialize(body, ApiJsonContext.Default.HealthDocument) ?? throw new JsonException("empty body");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
-        {
-            error = $"cannot read health from {server}: {ex.Message}";
-            return null;
-        }
-    }
+    public static HealthDocument? Fetch(Uri server, out string error) =>
+        ApiClient.GetJson(server, "/api/v1/health", ApiJsonContext.Default.HealthDocument, "health", out error);
 
     /// <summary>Puts the server's verdicts into <paramref name="state"/>, by service, region and address name.</summary>
     public static void Apply(HealthDocument document, RegionStateStore state)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GslbDns.Api;
 using GslbDns.Steering.State;
 
@@ -10,21 +9,8 @@ namespace GslbDns.Commands;
 /// </summary>
 public static class ServerLoad
 {
-    public static StatusDocument? Fetch(Uri server, out string error)
-    {
-        error = "";
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var body = http.GetStringAsync(new Uri(server, "/api/v1/status")).GetAwaiter().GetResult();
-            return JsonSerializer.Deserialize(body, StatusJsonContext.Default.StatusDocument) ?? throw new JsonException("empty body");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
-        {
-            error = $"cannot read load and drains from {server}: {ex.Message}";
-            return null;
-        }
-    }
+    public static StatusDocument? Fetch(Uri server, out string error) =>
+        ApiClient.GetJson(server, "/api/v1/status", StatusJsonContext.Default.StatusDocument, "load and drains", out error);
 
     /// <summary>
     /// Puts the server's valid reports into <paramref name="state"/> (for the rest of their ttl) and

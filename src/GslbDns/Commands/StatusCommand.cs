@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using GslbDns.Api;
 
 namespace GslbDns.Commands;
@@ -16,15 +15,10 @@ public static class StatusCommand
             stderr.WriteLine("usage: gslbdns status [--api URL] [--token-file F]");
             return 2;
         }
-        StatusDocument document;
-        try
+        if (ApiClient.GetJson(client.Http, client.BaseAddress, "/api/v1/status", StatusJsonContext.Default.StatusDocument, "status", out error)
+            is not { } document)
         {
-            var body = client.Http.GetStringAsync(client.Url("/api/v1/status")).GetAwaiter().GetResult();
-            document = JsonSerializer.Deserialize(body, StatusJsonContext.Default.StatusDocument) ?? throw new JsonException("empty body");
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
-        {
-            stderr.WriteLine($"gslbdns status: cannot read status from {client.BaseAddress}: {OneLine(e)}");
+            stderr.WriteLine($"gslbdns status: {error}");
             return 1;
         }
         stdout.Write(Table(document));
