@@ -24,10 +24,7 @@ public sealed class HealthMonitor : IAsyncDisposable
     private readonly Random _random;
     private readonly ILogger<HealthMonitor> _logger;
     private readonly SemaphoreSlim _slots = new(MaxInFlight);
-    private readonly object _gate = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private Dictionary<HealthCheckKey, RunningCheck> _running = [];
-    private bool _disposed;
+    private readonly Hosting.LoopSet<HealthCheckKey, RunningCheck> _checks = new();
 
     public HealthMonitor(RegionStateStore state, ProbeSet probes, TimeProvider time, ILogger<HealthMonitor> logger,
         Random? random = null)
@@ -42,9 +39,7 @@ public sealed class HealthMonitor : IAsyncDisposable
     /// <summary>Every running check with its verdict, for the API and explain.</summary>
     public IReadOnlyList<HealthCheckView> Snapshot()
     {
-        RunningCheck[] running;
-        lock (_gate) running = [.. _running.Values];
-        return running.Select(r => r.View()).OrderBy(v => v.Check.Key.Service.ToString(), StringComparer.Ordinal)
+        return _checks.Running.Select(r => r.View()).OrderBy(v => v.Check.Key.Service.ToString(), StringComparer.Ordinal)
             .ThenBy(v => v.Check.Key.Region, StringComparer.Ordinal).ThenBy(v => v.Check.Key.Endpoint.ToString(), StringComparer.Ordinal).ToArray();
     }
 
@@ -52,36 +47,17 @@ public sealed class HealthMonitor : IAsyncDisposable
     public void Sync(ZoneSet zones)
     {
         var wanted = HealthCheckPlan.From(zones);
-        List<RunningCheck> stopped;
-        var started = new List<RunningCheck>();
-        lock (_gate)
-        {
-            if (_disposed) return;
-            var next = new Dictionary<HealthCheckKey, RunningCheck>();
-            foreach (var check in wanted)
+        _checks.Sync(wanted.Select(c => (c.Key, c)),
+            check => new RunningCheck(this, check, new HealthTracker(check.Spec, _time.GetUtcNow())),
+            (running, check) => running.Check = check,
+            (started, stopped) =>
             {
-                if (_running.TryGetValue(check.Key, out var existing))
-                {
-                    existing.Check = check;
-                    next[check.Key] = existing;
-                }
-                else
-                {
-                    var running = new RunningCheck(this, check, new HealthTracker(check.Spec, _time.GetUtcNow()));
-                    next[check.Key] = running;
-                    started.Add(running);
-                }
-            }
-            stopped = _running.Values.Where(r => !next.ContainsKey(r.Check.Key)).ToList();
-            _running = next;
-        }
-        foreach (var check in stopped) check.Stop();
-        var stillChecked = wanted.SelectMany(c => c.Addresses).ToHashSet();
-        _state.ForgetHealth(stopped.SelectMany(c => c.Check.Addresses).Where(a => !stillChecked.Contains(a)));
-        // A new check starts at its initial verdict, also where an older check of the address said otherwise.
-        var initial = started.SelectMany(c => c.Check.Addresses.Select(a => (a, c.Check.Spec.Initial))).ToArray();
-        if (initial.Length > 0) _state.SetHealth(initial, TimeSpan.Zero);
-        foreach (var check in started) check.Start(_stopping.Token);
+                var stillChecked = wanted.SelectMany(c => c.Addresses).ToHashSet();
+                _state.ForgetHealth(stopped.SelectMany(c => c.Check.Addresses).Where(a => !stillChecked.Contains(a)));
+                // A new check starts at its initial verdict, also where an older check of the address said otherwise.
+                var initial = started.SelectMany(c => c.Check.Addresses.Select(a => (a, c.Check.Spec.Initial))).ToArray();
+                if (initial.Length > 0) _state.SetHealth(initial, TimeSpan.Zero);
+            });
     }
 
     private void Apply(RunningCheck check, HealthStatus old, HealthStatus now, string reason)
@@ -95,51 +71,14 @@ public sealed class HealthMonitor : IAsyncDisposable
 
     public static string Text(HealthStatus status) => status.ToString().ToLowerInvariant();
 
-    public async ValueTask DisposeAsync()
-    {
-        RunningCheck[] running;
-        lock (_gate)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            running = [.. _running.Values];
-            _running = [];
-        }
-        _stopping.Cancel();
-        foreach (var check in running) check.Stop();
-        await Task.WhenAll(running.Select(r => r.Completion)).ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _checks.DisposeAsync();
 
     /// <summary>One check's loop: schedules probes start to start, so a slow (timing-out) probe does not delay the next.</summary>
-    private sealed class RunningCheck(HealthMonitor owner, HealthCheck check, HealthTracker tracker)
+    private sealed class RunningCheck(HealthMonitor owner, HealthCheck check, HealthTracker tracker) : Hosting.BackgroundLoop
     {
-        private readonly CancellationTokenSource _stop = new();
         private readonly object _gate = new();
 
         public HealthCheck Check { get; set; } = check;
-
-        public Task Completion { get; private set; } = Task.CompletedTask;
-
-        public void Start(CancellationToken stopping)
-        {
-            var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token);
-            Completion = Task.Run(async () =>
-            {
-                using (linked) await RunAsync(linked.Token).ConfigureAwait(false);
-            }, CancellationToken.None);
-        }
-
-        public void Stop()
-        {
-            try
-            {
-                _stop.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
 
         public HealthCheckView View()
         {
@@ -150,7 +89,7 @@ public sealed class HealthMonitor : IAsyncDisposable
             }
         }
 
-        private async Task RunAsync(CancellationToken token)
+        protected override async Task RunAsync(CancellationToken token)
         {
             var time = owner._time;
             var spec = Check.Spec;
@@ -193,7 +132,6 @@ public sealed class HealthMonitor : IAsyncDisposable
             {
             }
             await Task.WhenAll(inFlight).ConfigureAwait(false);
-            _stop.Dispose();
         }
 
         private TimeSpan NextDelay()

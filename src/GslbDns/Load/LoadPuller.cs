@@ -18,10 +18,7 @@ public sealed class LoadPuller : IHostedService, IAsyncDisposable
     private readonly ZoneCatalogLoader _loader;
     private readonly ZoneStore _zones;
     private readonly Random _random;
-    private readonly object _gate = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private Dictionary<LoadPollKey, RegionPoller> _running = [];
-    private bool _disposed;
+    private readonly Hosting.LoopSet<LoadPollKey, RegionPoller> _pollers = new();
 
     public LoadPuller(ZoneCatalogLoader loader, ZoneStore zones, RegionStateStore state, ILoadFetcher fetcher, TimeProvider time,
         ILogger<LoadPuller> logger, Random? random = null)
@@ -46,9 +43,7 @@ public sealed class LoadPuller : IHostedService, IAsyncDisposable
     /// <summary>The regions polled now, with whether their polls are failing.</summary>
     public IReadOnlyList<(LoadPoll Poll, bool Failing, int Polls)> Snapshot()
     {
-        RegionPoller[] running;
-        lock (_gate) running = [.. _running.Values];
-        return running.Select(r => (r.Poll, r.Failing, Volatile.Read(ref r.Polls))).OrderBy(r => r.Poll.Region.ToString(), StringComparer.Ordinal).ToArray();
+        return _pollers.Running.Select(r => (r.Poll, r.Failing, Volatile.Read(ref r.Polls))).OrderBy(r => r.Poll.Region.ToString(), StringComparer.Ordinal).ToArray();
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -68,28 +63,10 @@ public sealed class LoadPuller : IHostedService, IAsyncDisposable
     public void Sync(ZoneSet zones)
     {
         var wanted = LoadPollPlan.From(zones);
-        var started = new List<RegionPoller>();
-        List<RegionPoller> stopped;
-        bool changed;
-        lock (_gate)
-        {
-            if (_disposed) return;
-            var next = new Dictionary<LoadPollKey, RegionPoller>();
-            foreach (var (key, poll) in wanted)
-            {
-                if (_running.TryGetValue(key, out var existing)) existing.Poll = poll;
-                else started.Add(existing = new RegionPoller(this, poll));
-                next[key] = existing;
-            }
-            stopped = _running.Where(r => !next.ContainsKey(r.Key)).Select(r => r.Value).ToList();
-            changed = started.Count > 0 || stopped.Count > 0;
-            _running = next;
-        }
-        // Stopped first: a region whose spec changed gets a new poller, and the old one's drain must be
-        // cleared before the new one can set it again.
-        foreach (var poller in stopped) poller.Stop();
-        foreach (var poller in started) poller.Start(_stopping.Token);
-        if (changed) Log.LoadPulling(Logger, wanted.Count, started.Count, stopped.Count);
+        // Stopped ones are told first: a region whose spec changed gets a new poller, and the old one's
+        // drain must be cleared before the new one can set it again.
+        var (started, stopped) = _pollers.Sync(wanted.Select(w => (w.Key, w.Value)), poll => new RegionPoller(this, poll), (poller, poll) => poller.Poll = poll);
+        if (started.Count > 0 || stopped.Count > 0) Log.LoadPulling(Logger, wanted.Count, started.Count, stopped.Count);
     }
 
     /// <summary>The wait before a new poller's first poll: spread over up to a second so a reload does not fire them all at once.</summary>
@@ -103,19 +80,5 @@ public sealed class LoadPuller : IHostedService, IAsyncDisposable
         lock (_random) return _random.NextDouble();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        RegionPoller[] running;
-        lock (_gate)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            running = [.. _running.Values];
-            _running = [];
-        }
-        _stopping.Cancel();
-        foreach (var poller in running) poller.Stop();
-        await Task.WhenAll(running.Select(r => r.Completion)).ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _pollers.DisposeAsync();
 }

@@ -9,9 +9,8 @@ namespace GslbDns.Load;
 /// nothing and the last report runs out at its ttl. The log says when polling starts failing (and why)
 /// and when it works again, not every poll.
 /// </summary>
-internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll)
+internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll) : Hosting.BackgroundLoop
 {
-    private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private bool _stopped;
     private bool _failing;
@@ -21,8 +20,6 @@ internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll)
 
     /// <summary>The poll as the latest reload gives it (its report-ttl and timeout may change under the same identity).</summary>
     public LoadPoll Poll { get; set; } = poll;
-
-    public Task Completion { get; private set; } = Task.CompletedTask;
 
     /// <summary>Polls done, for tests and diagnostics.</summary>
     public int Polls;
@@ -35,17 +32,8 @@ internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll)
         }
     }
 
-    public void Start(CancellationToken stopping)
-    {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token);
-        Completion = Task.Run(async () =>
-        {
-            using (linked) await RunAsync(linked.Token).ConfigureAwait(false);
-        }, CancellationToken.None);
-    }
-
     /// <summary>Stops polling; a drain the agent set goes with the poller (the region left pull mode).</summary>
-    public void Stop()
+    public override void Stop()
     {
         lock (_gate)
         {
@@ -54,16 +42,10 @@ internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll)
             if (_drained) owner.State.SetPulledDrain(Poll.Region, false);
             _drained = false;
         }
-        try
-        {
-            _stop.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        base.Stop();
     }
 
-    private async Task RunAsync(CancellationToken token)
+    protected override async Task RunAsync(CancellationToken token)
     {
         var time = owner.Time;
         try
@@ -83,7 +65,6 @@ internal sealed class RegionPoller(LoadPuller owner, LoadPoll poll)
         catch (OperationCanceledException)
         {
         }
-        _stop.Dispose();
     }
 
     private async Task<LoadPollResult> PollOnceAsync(LoadPoll current, CancellationToken token)
