@@ -15,23 +15,21 @@ namespace GslbDns.Api;
 /// </summary>
 public sealed class ApiTokenService : IHostedService, IDisposable
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
 
     private readonly ILogger<ApiTokenService> _logger;
-    private readonly SemaphoreSlim _signal = new(0);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
     private byte[]? _fingerprint;
     private FileSystemWatcher? _watcher;
     private PosixSignalRegistration? _sighup;
     private Timer? _poll;
-    private Task? _loop;
     private volatile ApiTokenSet? _current;
+    private readonly DebouncedReload _reloads;
 
     public ApiTokenService(ServerOptions options, ILogger<ApiTokenService> logger)
     {
         _logger = logger;
+        _reloads = new DebouncedReload(Reload, e => Log.ApiTokensReadFailed(logger, e, File!));
         File = string.IsNullOrWhiteSpace(options.ApiTokens) ? null : options.ApiTokens;
     }
 
@@ -88,37 +86,12 @@ public sealed class ApiTokenService : IHostedService, IDisposable
                 Request();
             });
         }
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _reloads.Start();
         return Task.CompletedTask;
     }
 
     /// <summary>Asks for a re-read; a burst of requests gives one.</summary>
-    public void Request()
-    {
-        if (_signal.CurrentCount < 8) _signal.Release();
-    }
-
-    private async Task RunAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await _signal.WaitAsync(stopping).ConfigureAwait(false);
-                await Task.Delay(Debounce, stopping).ConfigureAwait(false);
-                while (_signal.CurrentCount > 0) await _signal.WaitAsync(stopping).ConfigureAwait(false);
-                Reload();
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                Log.ApiTokensReadFailed(_logger, ex, File!);
-            }
-        }
-    }
+    public void Request() => _reloads.Request();
 
     /// <summary>Re-reads the file now; nothing happens when its bytes did not change.</summary>
     public void Reload()
@@ -186,10 +159,9 @@ public sealed class ApiTokenService : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping.Cancel();
         if (_watcher is not null) _watcher.EnableRaisingEvents = false;
         if (_poll is not null) await _poll.DisposeAsync().ConfigureAwait(false);
-        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _reloads.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -197,7 +169,6 @@ public sealed class ApiTokenService : IHostedService, IDisposable
         _watcher?.Dispose();
         _sighup?.Dispose();
         _poll?.Dispose();
-        _stopping.Dispose();
-        _signal.Dispose();
+        _reloads.Dispose();
     }
 }

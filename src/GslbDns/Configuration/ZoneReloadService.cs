@@ -12,21 +12,19 @@ namespace GslbDns.Configuration;
 /// </summary>
 public sealed class ZoneReloadService : IHostedService, IDisposable
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
-
     private readonly ZoneCatalogLoader _loader;
     private readonly GeoDatabaseWatcher _geo;
     private readonly ServerOptions _options;
     private readonly ILogger<ZoneReloadService> _logger;
-    private readonly SemaphoreSlim _signal = new(0);
-    private readonly CancellationTokenSource _stopping = new();
     private FileSystemWatcher? _watcher;
     private PosixSignalRegistration? _sighup;
-    private Task? _loop;
+    private readonly DebouncedReload _reloads;
 
     public ZoneReloadService(ZoneCatalogLoader loader, GeoDatabaseWatcher geo, ServerOptions options, ILogger<ZoneReloadService> logger)
     {
         _loader = loader;
+        // A reload must never take the server down; the old zones keep serving.
+        _reloads = new DebouncedReload(() => loader.Load(), e => Log.WatcherError(logger, e));
         _geo = geo;
         _options = options;
         _logger = logger;
@@ -73,48 +71,23 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
                 Request();
             });
         }
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _reloads.Start();
         return Task.CompletedTask;
     }
 
     /// <summary>Asks for a reload; many requests in a short time give one reload.</summary>
-    public void Request() => _signal.Release();
-
-    private async Task RunAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await _signal.WaitAsync(stopping).ConfigureAwait(false);
-                await Task.Delay(Debounce, stopping).ConfigureAwait(false);
-                while (_signal.CurrentCount > 0) await _signal.WaitAsync(stopping).ConfigureAwait(false);
-                _loader.Load();
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // A reload must never take the server down; the old zones keep serving.
-                Log.WatcherError(_logger, ex);
-            }
-        }
-    }
+    public void Request() => _reloads.Request();
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping.Cancel();
         if (_watcher is not null) _watcher.EnableRaisingEvents = false;
-        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _reloads.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
     {
         _watcher?.Dispose();
         _sighup?.Dispose();
-        _stopping.Dispose();
-        _signal.Dispose();
+        _reloads.Dispose();
     }
 }
