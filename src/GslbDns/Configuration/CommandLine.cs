@@ -43,7 +43,7 @@ public static class CommandLine
           --api-tls-key PEM         ... and this private key (both or neither)
           --state-dir DIR           run-time state kept across restarts (API drains)
                                     (default: "state" beside the zones folder)
-          --no-watch                do not watch the zones folder (SIGHUP still reloads)
+          --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;

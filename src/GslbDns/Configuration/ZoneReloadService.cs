@@ -9,6 +9,8 @@ namespace GslbDns.Configuration;
 /// <summary>
 /// Loads the zones before the listeners start, then reloads on SIGHUP and on changes in the zones
 /// folder. Bursts of file events (an editor's save, a git checkout) are folded into one reload.
+/// A stat-only poll stands behind the watcher: network file systems miss events, and on Linux the
+/// runtime's shared inotify reader can stop delivering them without raising Error (dotnet/runtime#133420).
 /// </summary>
 public sealed class ZoneReloadService : IHostedService, IDisposable
 {
@@ -16,7 +18,11 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
     private readonly GeoDatabaseWatcher _geo;
     private readonly ServerOptions _options;
     private readonly ILogger<ZoneReloadService> _logger;
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+
     private FileSystemWatcher? _watcher;
+    private Timer? _poll;
+    private long _stamp;
     private PosixSignalRegistration? _sighup;
     private readonly DebouncedReload _reloads;
 
@@ -39,9 +45,11 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
             Log.GeoIpChanged(_logger, set.ToString());
             Request();
         };
+        _stamp = FolderStamp.Of(_loader.Folder);
         _loader.LoadInitial();
         if (_options.WatchZones)
         {
+            _poll = new Timer(_ => PollFolder(), null, PollInterval, PollInterval);
             _watcher = new FileSystemWatcher(_loader.Folder)
             {
                 IncludeSubdirectories = true,
@@ -75,18 +83,27 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Requests a reload when the folder's stamp moved since the last poll.</summary>
+    private void PollFolder()
+    {
+        var stamp = FolderStamp.Of(_loader.Folder);
+        if (Interlocked.Exchange(ref _stamp, stamp) != stamp) Request();
+    }
+
     /// <summary>Asks for a reload; many requests in a short time give one reload.</summary>
     public void Request() => _reloads.Request();
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_watcher is not null) _watcher.EnableRaisingEvents = false;
+        _poll?.Dispose();
         await _reloads.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
     {
         _watcher?.Dispose();
+        _poll?.Dispose();
         _sighup?.Dispose();
         _reloads.Dispose();
     }
