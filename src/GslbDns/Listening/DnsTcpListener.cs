@@ -89,9 +89,12 @@ internal sealed class DnsTcpListener : IDisposable
     private void Admit(Socket client)
     {
         ClientAddress address;
+        ushort port;
         try
         {
-            address = ClientAddress.FromIPAddress(((IPEndPoint)client.RemoteEndPoint!).Address);
+            var remote = (IPEndPoint)client.RemoteEndPoint!;
+            address = ClientAddress.FromIPAddress(remote.Address);
+            port = (ushort)remote.Port;
             // Replies are written whole; Nagle would only delay the last segment of each.
             client.NoDelay = true;
         }
@@ -101,7 +104,7 @@ internal sealed class DnsTcpListener : IDisposable
             client.Dispose();
             return;
         }
-        var connection = new TcpConnection(client, LocalEndPoint, address, _options, _handler, _connections, _logger, _handlerErrors);
+        var connection = new TcpConnection(client, LocalEndPoint, new RequestContext(Transport.Tcp, address, port), _options, _handler, _connections, _logger, _handlerErrors);
         if (_connections.TryStart(connection))
         {
             return;

@@ -36,12 +36,12 @@ internal sealed class TcpConnection
     private bool _draining;
     private bool _aborted;
 
-    public TcpConnection(Socket socket, IPEndPoint localEndPoint, ClientAddress client, ListenerOptions options,
+    public TcpConnection(Socket socket, IPEndPoint localEndPoint, RequestContext context, ListenerOptions options,
         IQueryHandler handler, TcpConnectionSet owner, ILogger logger, LogThrottle handlerErrors)
     {
         _socket = socket;
         _localEndPoint = localEndPoint;
-        _context = new RequestContext(Transport.Tcp, client);
+        _context = context;
         _handler = handler;
         _owner = owner;
         _logger = logger;

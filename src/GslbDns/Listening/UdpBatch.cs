@@ -75,6 +75,9 @@ internal sealed unsafe class UdpBatch : IDisposable
         };
     }
 
+    /// <summary>The sender's port of datagram <paramref name="index"/>.</summary>
+    public ushort SenderPort(int index) => ClientAddress.PortOf(new ReadOnlySpan<byte>(_names + index * NameBytes, NameBytes));
+
     /// <summary>Queues the reply to datagram <paramref name="index"/> at send slot <paramref name="slot"/>.</summary>
     public void QueueReply(int slot, int index, int length)
     {

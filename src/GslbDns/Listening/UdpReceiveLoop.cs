@@ -101,7 +101,7 @@ internal sealed class UdpReceiveLoop
                     {
                         continue;
                     }
-                    int length = Handle(batch.Query(i), batch.Response(i), new RequestContext(Transport.Udp, batch.Sender(i)));
+                    int length = Handle(batch.Query(i), batch.Response(i), new RequestContext(Transport.Udp, batch.Sender(i), batch.SenderPort(i)));
                     if (length > 0)
                     {
                         batch.QueueReply(replies++, i, length);
@@ -184,7 +184,7 @@ internal sealed class UdpReceiveLoop
                 return;
             }
 
-            int length = Handle(query.AsSpan(0, received), response.AsSpan(), new RequestContext(Transport.Udp, ClientAddress.FromSocketAddress(peer)));
+            int length = Handle(query.AsSpan(0, received), response.AsSpan(), new RequestContext(Transport.Udp, ClientAddress.FromSocketAddress(peer), ClientAddress.PortOf(peer.Buffer.Span)));
             if (length == 0)
             {
                 continue;

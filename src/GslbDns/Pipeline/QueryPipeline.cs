@@ -28,13 +28,25 @@ public sealed class QueryPipeline : IQueryHandler
     private readonly SteeringStep _steering;
     private readonly QueryPipelineOptions _options;
     private readonly ILogger<QueryPipeline> _logger;
+    private readonly IQueryTap[] _taps;
 
-    public QueryPipeline(ZoneStore zones, SteeringStep steering, QueryPipelineOptions options, ILogger<QueryPipeline> logger)
+    public QueryPipeline(ZoneStore zones, SteeringStep steering, QueryPipelineOptions options, ILogger<QueryPipeline> logger,
+        IEnumerable<IQueryTap>? taps = null)
     {
         _zones = zones;
         _steering = steering;
         _options = options;
         _logger = logger;
+        _taps = taps?.ToArray() ?? [];
+    }
+
+    /// <summary>What the reply said, collected on the way for the taps.</summary>
+    private struct ReplyFacts
+    {
+        public ParseOutcome Parsed;
+        public ResponseCode Rcode;
+        public bool Truncated;
+        public SteeringResult Steering;
     }
 
     public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context) =>
@@ -44,16 +56,58 @@ public sealed class QueryPipeline : IQueryHandler
     public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context, SteeringTrace? trace)
     {
         var query = new DnsQuery();
+        var facts = new ReplyFacts { Parsed = ParseOutcome.Drop };
+        if (_taps.Length == 0 || trace is not null) return Handle(message, response, context, trace, ref query, ref facts);
+
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        int length = Handle(message, response, context, trace, ref query, ref facts);
+        var outcome = new QueryOutcome
+        {
+            Query = message,
+            Response = response[..length],
+            Transport = context.Transport,
+            Client = context.Client,
+            ClientPort = context.ClientPort,
+            Parsed = facts.Parsed,
+            QType = query.QuestionEnd > 0 ? query.QType : 0,
+            QName = query.QuestionEnd > 0 ? query.QName : default,
+            Rcode = facts.Rcode,
+            Truncated = facts.Truncated,
+            HasClientSubnet = query.ClientSubnet.Present,
+            ClientSubnet = query.ClientSubnet,
+            Steering = facts.Steering,
+            Started = started,
+            Finished = System.Diagnostics.Stopwatch.GetTimestamp(),
+        };
+        foreach (var tap in _taps)
+        {
+            try
+            {
+                tap.Observe(outcome);
+            }
+            catch (Exception ex)
+            {
+                // A broken tap costs its own record, never the answer.
+                Log.QueryFailed(_logger, ex);
+            }
+        }
+        return length;
+    }
+
+    private int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context, SteeringTrace? trace,
+        ref DnsQuery query, ref ReplyFacts facts)
+    {
         try
         {
             var outcome = QueryParser.Parse(message, ref query);
+            facts.Parsed = outcome;
             return outcome switch
             {
-                ParseOutcome.Query => Answer(message, response, ref query, context, trace),
+                ParseOutcome.Query => Answer(message, response, ref query, context, trace, ref facts),
                 ParseOutcome.Drop => 0,
-                ParseOutcome.FormatError => Error(message, response, ref query, context, ResponseCode.FormErr),
-                ParseOutcome.NotImplemented => Error(message, response, ref query, context, ResponseCode.NotImp),
-                _ => Error(message, response, ref query, context, ResponseCode.BadVers),
+                ParseOutcome.FormatError => Error(message, response, ref query, context, ResponseCode.FormErr, ref facts),
+                ParseOutcome.NotImplemented => Error(message, response, ref query, context, ResponseCode.NotImp, ref facts),
+                _ => Error(message, response, ref query, context, ResponseCode.BadVers, ref facts),
             };
         }
         catch (Exception ex)
@@ -61,7 +115,7 @@ public sealed class QueryPipeline : IQueryHandler
             Log.QueryFailed(_logger, ex);
             try
             {
-                return Error(message, response, ref query, context, ResponseCode.ServFail);
+                return Error(message, response, ref query, context, ResponseCode.ServFail, ref facts);
             }
             catch (Exception)
             {
@@ -70,13 +124,15 @@ public sealed class QueryPipeline : IQueryHandler
         }
     }
 
-    private int Answer(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, SteeringTrace? trace)
+    private int Answer(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, SteeringTrace? trace,
+        ref ReplyFacts facts)
     {
         var writer = Begin(message, response, ref query, context);
         ResponseCode rcode;
         bool authoritative = false, truncated = false;
 
-        var steering = new SteeringResult();
+        ref var steering = ref facts.Steering;
+        steering.Region = -1;
         var zone = query.QClass is DnsWire.ClassIN or DnsWire.ClassAny ? _zones.Current.FindZone(query.QName) : null;
         if (zone is null || query.QType is RecordType.AXFR or RecordType.IXFR)
         {
@@ -100,15 +156,16 @@ public sealed class QueryPipeline : IQueryHandler
                 ? ResponseCode.ServFail
                 : ResponseBuilder.Write(ref writer, ref result, out authoritative, out truncated);
         }
-        return End(ref writer, ref query, rcode, authoritative, truncated, steering.ScopePrefix);
+        return End(ref writer, ref query, rcode, authoritative, truncated, steering.ScopePrefix, ref facts);
     }
 
 
-    private int Error(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, ResponseCode rcode)
+    private int Error(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, ResponseCode rcode,
+        ref ReplyFacts facts)
     {
         if (message.Length < DnsWire.HeaderLength) return 0;
         var writer = Begin(message, response, ref query, context);
-        return End(ref writer, ref query, rcode, false, false, 0);
+        return End(ref writer, ref query, rcode, false, false, 0, ref facts);
     }
 
     /// <summary>Header, question echo and room for the OPT record.</summary>
@@ -138,8 +195,11 @@ public sealed class QueryPipeline : IQueryHandler
     /// <summary>Room kept free for our OPT record, so answers never push it out (RFC 6891 §7).</summary>
     private static int OptReserve(ref DnsQuery query) => OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0);
 
-    private int End(ref MessageWriter writer, ref DnsQuery query, ResponseCode rcode, bool authoritative, bool truncated, byte scopePrefix)
+    private int End(ref MessageWriter writer, ref DnsQuery query, ResponseCode rcode, bool authoritative, bool truncated, byte scopePrefix,
+        ref ReplyFacts facts)
     {
+        facts.Rcode = rcode;
+        facts.Truncated = truncated;
         ushort flags = writer.Flags;
         if (authoritative) flags |= FlagAA;
         if (truncated) flags |= FlagTC;

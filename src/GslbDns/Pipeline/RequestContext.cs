@@ -12,16 +12,20 @@ public enum Transport : byte
 /// <summary>What the listener knows about a request: how it came and from where.</summary>
 public readonly struct RequestContext
 {
-    public RequestContext(Transport transport, ClientAddress client)
+    public RequestContext(Transport transport, ClientAddress client, ushort clientPort = 0)
     {
         Transport = transport;
         Client = client;
+        ClientPort = clientPort;
     }
 
     public Transport Transport { get; }
 
     /// <summary>The address the packet came from (the resolver, not necessarily the end client).</summary>
     public ClientAddress Client { get; }
+
+    /// <summary>The source port (dnstap and the query log record it); 0 when unknown.</summary>
+    public ushort ClientPort { get; }
 }
 
 /// <summary>
@@ -69,6 +73,10 @@ public readonly record struct ClientAddress(UInt128 Bits, bool IsIPv4)
         }
         return default;
     }
+
+    /// <summary>The port of a sockaddr_in / sockaddr_in6 buffer (network byte order at offset 2).</summary>
+    public static ushort PortOf(ReadOnlySpan<byte> socketAddress) =>
+        socketAddress.Length >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(socketAddress[2..]) : (ushort)0;
 
     public IPAddress ToIPAddress()
     {

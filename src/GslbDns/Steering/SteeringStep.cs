@@ -62,6 +62,10 @@ public sealed class SteeringStep
 
         var choice = Decide(zoneSteering, service, ref query, context, ref steering, trace);
         steering.Steered = true;
+        steering.Service = service;
+        steering.Region = choice.Kind == ChoiceKind.Region ? choice.Region : -1;
+        steering.Reason = ReasonOf(choice);
+        if (trace is null) zoneSteering.State.CountAnswer(service.Policy.Index, steering.Region, steering.Reason);
         result.Zone = zone;
         result.Count = 0;
         result.Delegation = null;
@@ -76,7 +80,6 @@ public sealed class SteeringStep
                 return true;
         }
         if (choice.FailedOpen) LogFailOpen(service);
-        if (trace is null) zoneSteering.State.CountAnswer(service.Policy.Index, choice.Region);
         CapTtl(zoneSteering, service, ref result);
 
         var region = service.Regions[choice.Region];
@@ -99,6 +102,17 @@ public sealed class SteeringStep
         }
         return true;
     }
+
+    private static SteeringReason ReasonOf(in RegionChoice choice) => choice.Kind switch
+    {
+        ChoiceKind.ServFail => SteeringReason.AllDownServFail,
+        ChoiceKind.NoData => SteeringReason.AllDownNoData,
+        _ when choice.FailedOpen => SteeringReason.FailOpen,
+        _ when choice.IsShed => SteeringReason.Shed,
+        _ when choice.Spilled || choice.Rank > 0 => SteeringReason.Spill,
+        _ when choice.DependsOnClientKey => SteeringReason.Weighted,
+        _ => SteeringReason.Preferred,
+    };
 
     private static RegionChoice Decide(ZoneSteering zoneSteering, SteeredService service, ref DnsQuery query,
         in RequestContext context, ref SteeringResult steering, SteeringTrace? trace)

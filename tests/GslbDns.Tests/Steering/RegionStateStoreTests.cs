@@ -1,3 +1,4 @@
+using GslbDns.Steering;
 using GslbDns.Protocol;
 using GslbDns.Health;
 using GslbDns.Steering.Choice;
@@ -195,11 +196,17 @@ public class RegionStateStoreLoadTests
         var document = PolicyText.ReadValid(PolicyText.Full);
         using var store = new RegionStateStore(time);
         var state = store.Attach(document, Addresses());
-        for (int i = 0; i < 30; i++) state.CountAnswer(0, 1);
+        for (int i = 0; i < 30; i++) state.CountAnswer(0, 1, SteeringReason.Preferred);
         var again = store.Attach(PolicyText.ReadValid(PolicyText.Full), Addresses());
         store.Retain([again]);
-        for (int i = 0; i < 12; i++) again.CountAnswer(0, 1);
+        for (int i = 0; i < 12; i++) again.CountAnswer(0, 1, SteeringReason.Spill);
+        for (int i = 0; i < 5; i++) again.CountAnswer(0, -1, SteeringReason.AllDownServFail);
         Assert.Equal(42, store.RecentAnswers(new RegionKey(Www, "eu")));
+        var decisions = store.DecisionCounts();
+        Assert.Contains((new RegionKey(Www, "eu"), SteeringReason.Preferred, 30L), decisions);
+        Assert.Contains((new RegionKey(Www, "eu"), SteeringReason.Spill, 12L), decisions);
+        Assert.Contains((new RegionKey(Www, RegionStateStore.ServiceWide), SteeringReason.AllDownServFail, 5L), decisions);
+        Assert.DoesNotContain(decisions, d => d.Region.Region == "eu" && d.Reason == SteeringReason.AllDownServFail);
         // A minute of samples later the old answers have left the window.
         for (int i = 0; i < 13; i++) time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(0, store.RecentAnswers(new RegionKey(Www, "eu")));

@@ -1,16 +1,17 @@
 namespace GslbDns.Steering.State;
 
 /// <summary>
-/// Counts the answers steered to one region. The query path only increments one of a few padded cells
-/// picked by thread, with an interlocked add: no lock, no allocation, and threads on different cores
-/// do not fight over one cache line. Readers add the cells up; a sampler keeps a ring of totals so the
+/// Counts the answers steered to one region, by the reason of each decision. The query path only
+/// increments one cell of a few padded lines picked by thread, with an interlocked add: no lock, no
+/// allocation, and threads on different cores do not fight over one cache line (a line holds the
+/// seven reasons of one stripe). Readers add the cells up; a sampler keeps a ring of totals so the
 /// share of answers over the last minute can be given.
 /// </summary>
 public sealed class AnswerCounter
 {
     private const int Stripes = 16;
 
-    /// <summary>One counter per 64-byte line.</summary>
+    /// <summary>One stripe per 64-byte line: a cell per reason (<see cref="SteeringReason"/> 1..7).</summary>
     private const int Stride = 8;
 
     /// <summary>Samples kept: 12 × 5 s = the last minute.</summary>
@@ -21,17 +22,26 @@ public sealed class AnswerCounter
     private int _next;
     private int _filled;
 
-    public void Increment() =>
-        Interlocked.Increment(ref _cells[(Environment.CurrentManagedThreadId & (Stripes - 1)) * Stride]);
+    public void Increment(SteeringReason reason) =>
+        Interlocked.Increment(ref _cells[(Environment.CurrentManagedThreadId & (Stripes - 1)) * Stride + ((int)reason & (Stride - 1))]);
 
+    /// <summary>Every answer counted, whatever its reason.</summary>
     public long Total
     {
         get
         {
             long total = 0;
-            for (int i = 0; i < Stripes; i++) total += Volatile.Read(ref _cells[i * Stride]);
+            for (int i = 0; i < _cells.Length; i++) total += Volatile.Read(ref _cells[i]);
             return total;
         }
+    }
+
+    /// <summary>Answers counted with <paramref name="reason"/>.</summary>
+    public long Count(SteeringReason reason)
+    {
+        long total = 0;
+        for (int i = 0; i < Stripes; i++) total += Volatile.Read(ref _cells[i * Stride + ((int)reason & (Stride - 1))]);
+        return total;
     }
 
     /// <summary>Records the total now (called by one sampler, every <c>window / Samples</c>).</summary>

@@ -27,6 +27,9 @@ public interface IRegionStateSource
     /// </summary>
     Zones.RRSet Filter(int service, int region, Zones.RRSet set);
 
-    /// <summary>Counts one answer steered to the region (for the share of answers each region gets).</summary>
-    void CountAnswer(int service, int region);
+    /// <summary>
+    /// Counts one steering decision: an answer steered to <paramref name="region"/> (for the share of
+    /// answers each region gets, and the decision metrics), or with -1 an all-down answer of the service.
+    /// </summary>
+    void CountAnswer(int service, int region, SteeringReason reason);
 }

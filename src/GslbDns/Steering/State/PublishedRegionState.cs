@@ -20,5 +20,5 @@ public sealed class PublishedRegionState(RegionStateTable initial) : IRegionStat
 
     public Zones.RRSet Filter(int service, int region, Zones.RRSet set) => _current.Filter(service, region, set);
 
-    public void CountAnswer(int service, int region) => _current.CountAnswer(service, region);
+    public void CountAnswer(int service, int region, SteeringReason reason) => _current.CountAnswer(service, region, reason);
 }

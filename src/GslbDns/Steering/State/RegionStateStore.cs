@@ -73,7 +73,7 @@ public sealed class RegionStateStore : IDisposable
             var regions = _attached.SelectMany(a => a.Document.Services.SelectMany(s => s.Regions.Select(r => new RegionKey(s.Name, r.Name)))).ToHashSet();
             // A region removed from the policy drops its report and its counter; a drain stays (the operator's word).
             foreach (var key in _loads.Keys.Where(k => !regions.Contains(k)).ToArray()) _loads.Remove(key);
-            foreach (var key in _counters.Keys.Where(k => !regions.Contains(k)).ToArray()) _counters.Remove(key);
+            foreach (var key in _counters.Keys.Where(k => !regions.Contains(k) && !(k.Region == ServiceWide && names.Contains(k.Service))).ToArray()) _counters.Remove(key);
         }
     }
 
@@ -194,6 +194,35 @@ public sealed class RegionStateStore : IDisposable
     public long RecentAnswers(RegionKey region)
     {
         lock (_gate) return _counters.TryGetValue(region, out var counter) ? counter.Recent : 0;
+    }
+
+    /// <summary>The region name under which a service's all-down answers are counted (no region has an empty name).</summary>
+    public const string ServiceWide = "";
+
+    /// <summary>
+    /// Steering decisions counted since start, by region (<see cref="ServiceWide"/> for all-down answers)
+    /// and reason, for the metrics; counts only grow while the region stays in a policy.
+    /// </summary>
+    public IReadOnlyList<(RegionKey Region, SteeringReason Reason, long Count)> DecisionCounts()
+    {
+        KeyValuePair<RegionKey, AnswerCounter>[] counters;
+        lock (_gate) counters = _counters.ToArray();
+        var counts = new List<(RegionKey, SteeringReason, long)>();
+        foreach (var (key, counter) in counters)
+        {
+            foreach (var reason in SteeringReasons.Decisions)
+            {
+                bool serviceWide = reason is SteeringReason.AllDownServFail or SteeringReason.AllDownNoData;
+                if (serviceWide == (key.Region == ServiceWide)) counts.Add((key, reason, counter.Count(reason)));
+            }
+        }
+        return counts;
+    }
+
+    private AnswerCounter CounterFor(RegionKey key)
+    {
+        if (!_counters.TryGetValue(key, out var counter)) _counters[key] = counter = new AnswerCounter();
+        return counter;
     }
 
     private void SampleCounters()
@@ -322,7 +351,8 @@ public sealed class RegionStateStore : IDisposable
             regionHealth[s] = new HealthStatus[service.Regions.Length];
             addresses[s] = new AddressHealth[service.Regions.Length][];
             filtered[s] = new (Zones.RRSet, Zones.RRSet)[service.Regions.Length][];
-            counters[s] = new AnswerCounter[service.Regions.Length];
+            counters[s] = new AnswerCounter[service.Regions.Length + 1];
+            counters[s][service.Regions.Length] = CounterFor(new RegionKey(service.Name, ServiceWide));
             for (int r = 0; r < service.Regions.Length; r++)
             {
                 var region = service.Regions[r];
@@ -343,9 +373,7 @@ public sealed class RegionStateStore : IDisposable
                 addresses[s][r] = healths;
                 var candidates = attachment.Sets?[s][r] ?? [];
                 filtered[s][r] = candidates.Select(set => (set, AddressFilter.Without(set, a => Array.Find(healths, h => h.Address == a).Health))).ToArray();
-                var regionKey = new RegionKey(service.Name, region.Name);
-                if (!_counters.TryGetValue(regionKey, out var counter)) _counters[regionKey] = counter = new AnswerCounter();
-                counters[s][r] = counter;
+                counters[s][r] = CounterFor(new RegionKey(service.Name, region.Name));
             }
         }
         return new HealthPart(regionHealth, anyDown, addresses, filtered, counters);

@@ -19,7 +19,8 @@ public sealed class RegionStateTable
     /// <param name="addresses">[service][region] per-address health; a missing entry means "not tracked".</param>
     /// <param name="degraded">[service]: a region is down or changed state recently, so answers use ttl-unhealthy.</param>
     /// <param name="filtered">[service][region] each address RRset of the region paired with its copy less the down addresses.</param>
-    /// <param name="counters">[service][region] the counter of answers steered to the region (kept by the store across reloads).</param>
+    /// <param name="counters">[service][region] the counter of answers steered to the region (kept by the store across reloads);
+    /// one more at [service][regions] for the service's all-down answers.</param>
     public RegionStateTable(RegionStatus[][] regions, AddressHealth[][][]? addresses = null, bool[]? degraded = null,
         (Zones.RRSet From, Zones.RRSet To)[][][]? filtered = null, AnswerCounter[][]? counters = null)
     {
@@ -32,7 +33,12 @@ public sealed class RegionStateTable
 
     public bool IsDegraded(int service) => _degraded[service];
 
-    public void CountAnswer(int service, int region) => _counters?[service][region].Increment();
+    public void CountAnswer(int service, int region, SteeringReason reason)
+    {
+        if (_counters is null) return;
+        var counters = _counters[service];
+        counters[region >= 0 ? region : counters.Length - 1].Increment(reason);
+    }
 
     /// <summary>The prepared copy of <paramref name="set"/> less its down addresses (the set itself when none is down or it is unknown).</summary>
     public Zones.RRSet Filter(int service, int region, Zones.RRSet set)
