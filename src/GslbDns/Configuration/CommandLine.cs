@@ -44,6 +44,7 @@ public static class CommandLine
           --state-dir DIR           run-time state kept across restarts (API drains)
                                     (default: "state" beside the zones folder)
           --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
+          --no-metrics              do not count queries nor serve GET /metrics (default: on)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
@@ -68,6 +69,11 @@ public static class CommandLine
             if (name == "--no-watch")
             {
                 settings["Server:WatchZones"] = "false";
+                continue;
+            }
+            if (name == "--no-metrics")
+            {
+                settings["Server:Metrics"] = "false";
                 continue;
             }
             if (name == "--no-udp-batch")

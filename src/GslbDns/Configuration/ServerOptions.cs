@@ -48,6 +48,9 @@ public sealed class ServerOptions
     /// <summary>Folder of run-time state the server keeps (API drains); default: "state" beside the zones folder.</summary>
     public string? StateDir { get; set; }
 
+    /// <summary>Count queries on the query path and serve <c>GET /metrics</c> on the API listener.</summary>
+    public bool Metrics { get; set; } = true;
+
     /// <summary>Watch the zones folder and reload on change (SIGHUP always reloads).</summary>
     public bool WatchZones { get; set; } = true;
 }

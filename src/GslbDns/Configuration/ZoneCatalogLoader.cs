@@ -43,6 +43,9 @@ public sealed class ZoneCatalogLoader
 
     public string Folder { get; }
 
+    /// <summary>Where each load's outcome per file is recorded for the metrics (none when null).</summary>
+    public LoadLedger? Ledger { get; init; }
+
     /// <summary>
     /// Raised after each load has published its zone set (health checks follow the served
     /// addresses from here). Runs on the loading thread; keep it short.
@@ -98,6 +101,7 @@ public sealed class ZoneCatalogLoader
                 {
                     // A fault in one file's compile or steering must not cost the other files their reload.
                     var unexpected = Unexpected(Relative(result.Path), e);
+                    Ledger?.Failed(LoadedKind.Zone, Relative(result.Path), previous?.Zone.Origin.ToString());
                     problems.Add(unexpected);
                     ZoneRejected(result.Path, [unexpected], initial, previous is not null);
                     if (previous is not null) next[result.Path] = previous;
@@ -119,6 +123,8 @@ public sealed class ZoneCatalogLoader
             _state.SetAdmin(admin.File.ByRegion());
 
             _lastGood = next;
+            Ledger?.Retain(LoadedKind.Zone, results.Select(r => Relative(r.Path)));
+            Ledger?.Retain(LoadedKind.Policy, results.Select(r => PolicyPathFor(r.Path)).Where(File.Exists).Select(Relative));
             var set = new ZoneSet(Deduplicate(next.Values));
             _store.Publish(set);
             _state.Retain(set.Zones.Select(z => z.Steering?.State).OfType<IRegionStateSource>());
@@ -135,10 +141,12 @@ public sealed class ZoneCatalogLoader
     {
         if (result.Problems.Count > 0 || result.Origin is null)
         {
+            Ledger?.Failed(LoadedKind.Zone, Relative(result.Path), result.Origin?.ToString() ?? previous?.Zone.Origin.ToString());
             problems.AddRange(result.Problems);
             ZoneRejected(result.Path, result.Problems, initial, previous is not null);
             return previous;
         }
+        Ledger?.Succeeded(LoadedKind.Zone, Relative(result.Path), result.Origin.ToString());
         var fingerprint = Fingerprint(result.Records);
         if (previous is not null && previous.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return previous;
         var zone = ZoneCompiler.Compile(result.Origin, result.Records, result.Path);
@@ -176,6 +184,7 @@ public sealed class ZoneCatalogLoader
             var (document, policyProblems) = ReadPolicy(text, policyPath, loaded.Zone);
             if (document is null || policyProblems.Count > 0)
             {
+                Ledger?.Failed(LoadedKind.Policy, Relative(policyPath), loaded.Zone.Origin.ToString());
                 problems.AddRange(policyProblems);
                 string file = Relative(policyPath), listed = string.Join('\n', policyProblems);
                 if (initial) Log.PolicyRejectedAtStart(_logger, file, listed);
@@ -186,7 +195,15 @@ public sealed class ZoneCatalogLoader
                 document = policy.Document;
                 policyFingerprint = policy.Fingerprint;
             }
+            else
+            {
+                Ledger?.Succeeded(LoadedKind.Policy, Relative(policyPath), loaded.Zone.Origin.ToString());
+            }
             policy = new LoadedPolicy(document, policyFingerprint, loaded.Zone, null, null);
+        }
+        else
+        {
+            Ledger?.Succeeded(LoadedKind.Policy, Relative(policyPath), loaded.Zone.Origin.ToString());
         }
         if (policy.Steering is null || !ReferenceEquals(policy.Geo, geo))
         {

@@ -85,7 +85,7 @@ public sealed class HealthMonitor : IAsyncDisposable
             lock (_gate)
             {
                 return new HealthCheckView(Check, tracker.Status, tracker.Since, tracker.Last, tracker.LastAt, tracker.Successes,
-                    tracker.Failures, tracker.Reason);
+                    tracker.Failures, tracker.Reason, tracker.Stats);
             }
         }
 
@@ -193,4 +193,4 @@ public sealed class HealthMonitor : IAsyncDisposable
 
 /// <summary>A check and its verdict at one moment.</summary>
 public sealed record HealthCheckView(HealthCheck Check, HealthStatus Status, DateTimeOffset Since, ProbeResult? Last,
-    DateTimeOffset? LastAt, int Successes, int Failures, string Reason);
+    DateTimeOffset? LastAt, int Successes, int Failures, string Reason, ProbeStats? Stats = null);

@@ -33,6 +33,9 @@ public sealed class HealthTracker
 
     public ProbeResult? Last { get; private set; }
 
+    /// <summary>Every result counted by outcome and duration, for the metrics.</summary>
+    public ProbeStats Stats { get; } = new();
+
     public DateTimeOffset? LastAt { get; private set; }
 
     /// <summary>The last result that changed the verdict: the reason logged and shown.</summary>
@@ -54,6 +57,7 @@ public sealed class HealthTracker
     {
         Last = result;
         LastAt = at;
+        Stats.Record(result);
         if (result.Success)
         {
             Successes++;

@@ -1,4 +1,5 @@
 using GslbDns.Api;
+using GslbDns.Metrics;
 using GslbDns.Configuration;
 using GslbDns.Health;
 using GslbDns.Health.Probes;
@@ -33,14 +34,21 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<ZoneStore>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new RegionStateStore(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LoadLedger(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GeoDatabaseWatcher(
             new GeoDatabaseSources(options.GeoIp.Count > 0 ? options.GeoIp : GeoDatabaseSources.Default.Paths),
-            Directory.GetCurrentDirectory(), sp.GetRequiredService<ILogger<GeoDatabaseWatcher>>()));
+            Directory.GetCurrentDirectory(), sp.GetRequiredService<ILogger<GeoDatabaseWatcher>>())
+        {
+            Ledger = sp.GetRequiredService<LoadLedger>(),
+        });
         services.AddSingleton(sp =>
         {
             var geo = sp.GetRequiredService<GeoDatabaseWatcher>();
             return new ZoneCatalogLoader(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<RegionStateStore>(), options.Zones, () => geo.Current,
-                sp.GetRequiredService<ILogger<ZoneCatalogLoader>>());
+                sp.GetRequiredService<ILogger<ZoneCatalogLoader>>())
+            {
+                Ledger = sp.GetRequiredService<LoadLedger>(),
+            };
         });
         services.AddSingleton<SteeringStep>();
         services.AddSingleton(new QueryPipelineOptions { MaxUdpPayload = options.MaxUdpPayload });
@@ -67,6 +75,16 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<IApiEndpoints, LoadEndpoints>();
         services.AddSingleton<IApiEndpoints, DrainEndpoints>();
         services.AddSingleton<ApiHost>();
+
+        // Metrics: counted on the query path by a tap, read on each scrape of GET /metrics.
+        if (options.Metrics)
+        {
+            services.AddSingleton<QueryMetrics>();
+            services.AddSingleton<IQueryTap>(sp => sp.GetRequiredService<QueryMetrics>());
+            services.AddSingleton<GslbDnsMeter>();
+            services.AddSingleton<PrometheusExposition>();
+            services.AddSingleton<IApiEndpoints, MetricsEndpoints>();
+        }
 
         // Start order matters: API drains are in the state store before the zones load (the first
         // answers honour them), zones are loaded, tokens read, then checks start and the API binds,

@@ -52,6 +52,9 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
     /// <summary>Currently open TCP connections.</summary>
     public int OpenTcpConnections => _connections?.Count ?? 0;
 
+    /// <summary>TCP connections refused at the connection cap since start.</summary>
+    public long RefusedTcpConnections => _connections?.Refused ?? 0;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)

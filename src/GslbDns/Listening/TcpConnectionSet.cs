@@ -12,6 +12,7 @@ internal sealed class TcpConnectionSet : IDisposable
     private readonly int _limit;
     private readonly Timer _sweep;
     private bool _closed;
+    private long _refused;
 
     public TcpConnectionSet(int limit, TimeSpan idleTimeout)
     {
@@ -22,6 +23,9 @@ internal sealed class TcpConnectionSet : IDisposable
     }
 
     public int Limit => _limit;
+
+    /// <summary>Connections turned away because <see cref="Limit"/> connections were open.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     public int Count
     {
@@ -39,8 +43,13 @@ internal sealed class TcpConnectionSet : IDisposable
     {
         lock (_gate)
         {
-            if (_closed || _open.Count >= _limit)
+            if (_closed)
             {
+                return false;
+            }
+            if (_open.Count >= _limit)
+            {
+                _refused++;
                 return false;
             }
             _open.Add(connection);

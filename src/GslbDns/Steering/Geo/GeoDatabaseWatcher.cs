@@ -36,6 +36,9 @@ public sealed class GeoDatabaseWatcher : IDisposable
         _timer = new Timer(_ => ReloadFromTimer());
     }
 
+    /// <summary>Where each database's loads and rejections are recorded for the metrics (none when null).</summary>
+    public Configuration.LoadLedger? Ledger { get; init; }
+
     /// <summary>The databases now in use; read once per use, it is replaced as a whole on change.</summary>
     public GeoDatabaseSet Current => Volatile.Read(ref _current);
 
@@ -128,10 +131,12 @@ public sealed class GeoDatabaseWatcher : IDisposable
                     loaded[file] = new Loaded(database, stamp.Item1, stamp.Item2);
                     _rejected.Remove(file);
                     changed = true;
+                    Ledger?.Succeeded(Configuration.LoadedKind.GeoIp, file, database.DatabaseType);
                     Log.GeoIpLoaded(_logger, database.ToString(), database.RecordCount);
                 }
                 catch (GeoDatabaseException e)
                 {
+                    Ledger?.Failed(Configuration.LoadedKind.GeoIp, file);
                     if (previous is not null)
                     {
                         // Keep serving the copy that worked; remember the bad file's stamp so it is not re-read until it changes again.
@@ -145,6 +150,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
                     }
                 }
             }
+            Ledger?.Retain(Configuration.LoadedKind.GeoIp, files);
             if (!changed)
             {
                 _loaded = loaded;

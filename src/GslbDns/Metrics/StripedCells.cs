@@ -1,0 +1,40 @@
+namespace GslbDns.Metrics;
+
+/// <summary>
+/// A block of counters the query path adds to without a lock or an allocation: each thread adds to
+/// its own stripe (picked by managed thread id), stripes are padded to whole cache lines so threads
+/// on different cores do not share one, and a reader adds the stripes up. Reads are not a snapshot
+/// across cells (a scrape may see one counter a query ahead of another); each cell only grows.
+/// </summary>
+internal sealed class StripedCells
+{
+    private const int Stripes = 16;
+    private const int LineLongs = 8;
+
+    private readonly long[] _cells;
+    private readonly int _stride;
+
+    public StripedCells(int count)
+    {
+        Count = count;
+        _stride = (count + LineLongs - 1) / LineLongs * LineLongs;
+        // One spare line in front, so stripe 0 does not share a line with the array header.
+        _cells = new long[LineLongs + Stripes * _stride];
+    }
+
+    public int Count { get; }
+
+    public void Increment(int cell) =>
+        Interlocked.Increment(ref _cells[LineLongs + (Environment.CurrentManagedThreadId & (Stripes - 1)) * _stride + cell]);
+
+    public void Add(int cell, long value) =>
+        Interlocked.Add(ref _cells[LineLongs + (Environment.CurrentManagedThreadId & (Stripes - 1)) * _stride + cell], value);
+
+    /// <summary>The cell summed over every stripe.</summary>
+    public long Read(int cell)
+    {
+        long total = 0;
+        for (int s = 0; s < Stripes; s++) total += Volatile.Read(ref _cells[LineLongs + s * _stride + cell]);
+        return total;
+    }
+}
