@@ -67,7 +67,7 @@ public sealed class HealthScenario : IAsyncDisposable
         """;
 
     public static async Task<HealthScenario> StartAsync(Func<int, string> policy, bool tls = false,
-        IReadOnlyDictionary<string, string>? moreFiles = null)
+        IReadOnlyDictionary<string, string>? moreFiles = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         int port = StandInLb.FreePort(A1);
         var lbs = new[] { StandInLb.Start(A1, port, tls), StandInLb.Start(A2, port, tls), StandInLb.Start(B1, port, tls) };
@@ -77,7 +77,7 @@ public sealed class HealthScenario : IAsyncDisposable
             ["example.com.gslb.yaml"] = policy(port),
         };
         foreach (var (name, text) in moreFiles ?? new Dictionary<string, string>()) files[name] = text;
-        var server = await TestServer.StartAsync(files);
+        var server = await TestServer.StartAsync(files, settings);
         return new HealthScenario(server, lbs);
     }
 

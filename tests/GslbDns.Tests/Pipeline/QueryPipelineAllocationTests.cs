@@ -53,7 +53,8 @@ public sealed class QueryPipelineAllocationTests
 
     /// <param name="degraded">One address of each region is down (health-checked), so answers are filtered and carry ttl-unhealthy.</param>
     /// <param name="loaded">Both regions report load and one sheds half its clients, spilled by spare capacity.</param>
-    private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false)
+    /// <param name="taps">Observers of every query (the metrics), which must allocate nothing either.</param>
+    private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false, IEnumerable<IQueryTap>? taps = null)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
@@ -82,7 +83,7 @@ public sealed class QueryPipelineAllocationTests
         }
         var store = new ZoneStore();
         store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
-        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance);
+        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance, taps);
     }
 
     private static byte[] Query(string name, ushort type, bool ecs)
@@ -114,7 +115,25 @@ public sealed class QueryPipelineAllocationTests
     [InlineData("www.example.com.", 28, false, true, false, true)]
     public void Handle_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp = false, bool degraded = false, bool loaded = false)
     {
-        var pipeline = BuildPipeline(degraded, loaded);
+        AssertNoAllocation(BuildPipeline(degraded, loaded), name, type, ecs, tcp, degraded);
+    }
+
+    [Theory]
+    [InlineData("static.example.com.", 1, false)]
+    [InlineData("nope.example.com.", 1, false)]
+    [InlineData("www.example.com.", 1, true)]
+    [InlineData("www.example.com.", 28, false, true)]
+    [InlineData("www.example.net.", 1, false)]
+    public void Handle_WithMetrics_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp = false)
+    {
+        var metrics = new GslbDns.Metrics.QueryMetrics();
+        AssertNoAllocation(BuildPipeline(taps: [metrics]), name, type, ecs, tcp, degraded: false);
+        // The tap really ran on every query measured.
+        Assert.True(metrics.Requests().Sum(r => r.Count) >= 1100);
+    }
+
+    private static void AssertNoAllocation(QueryPipeline pipeline, string name, ushort type, bool ecs, bool tcp, bool degraded)
+    {
         var query = Query(name, type, ecs);
         var response = new byte[65535];
         var context = new RequestContext(tcp ? Transport.Tcp : Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
