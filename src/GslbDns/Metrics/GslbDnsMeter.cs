@@ -80,6 +80,8 @@ public sealed class GslbDnsMeter : IDisposable
             Regions().Select(r => Measure(r.Region.Load.ShedShare, r.Labels)));
         Gauge("gslbdns_region_load_report_age_seconds", "Seconds since the region's last load report (valid or expired).", () =>
             Regions().Where(r => r.Region.Load.Report is not null).Select(r => Measure(r.Region.Load.Report!.AgeSeconds, r.Labels)));
+        Gauge("gslbdns_region_load_report_valid", "1 while the region's last load report is within its ttl, 0 once it expired (load unknown).", () =>
+            Regions().Where(r => r.Region.Load.Report is not null).Select(r => Measure(r.Region.Load.Report!.Valid ? 1 : 0, r.Labels)));
 
         Gauge("gslbdns_zone_serial", "SOA serial of each zone served.", () =>
             _zones.Current.Zones.Select(z => Measure((long)z.Zone.Serial, ("zone", Name(z.Zone.Origin)))));
@@ -101,6 +103,9 @@ public sealed class GslbDnsMeter : IDisposable
         Gauge("gslbdns_build_info", "Version and commit of this build; always 1.", () =>
             [Measure(1, ("version", Version), ("commit", Commit))]);
     }
+
+    /// <summary>This server's meter (one per host: tests run several servers in one process).</summary>
+    internal Meter Meter => _meter;
 
     /// <summary>The query path's counters and size histograms.</summary>
     public QueryMetrics Queries { get; }

@@ -28,7 +28,7 @@ public sealed class PrometheusExposition : IDisposable
         _meter = meter;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name != GslbDnsMeter.MeterName) return;
+            if (!ReferenceEquals(instrument.Meter, meter.Meter)) return;
             lock (_instruments) _instruments.Add(instrument);
             listener.EnableMeasurementEvents(instrument);
         };
