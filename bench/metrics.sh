@@ -39,18 +39,19 @@ start() {
   pids+=($!)
   started=$!
 }
-start 5300 18053 --no-metrics; off=$started
-start 5310 18054; on=$started
+start 5300 28053 --no-metrics; off=$started
+start 5310 28054; on=$started
 sleep 3
+for p in "$off" "$on"; do kill -0 "$p" 2>/dev/null || { echo "metrics: an instance did not start:" >&2; cat "$work"/*.log >&2; exit 1; }; done
 taskset -a -p -c 1 "$off" >/dev/null
 taskset -a -p -c 1 "$on" >/dev/null
-curl -sf -o /dev/null -w 'metrics: GET /metrics with metrics off answers %{http_code}\n' 127.0.0.1:18053/metrics || echo "metrics: off: no /metrics (as expected)"
+curl -sf -o /dev/null -w 'metrics: GET /metrics with metrics off answers %{http_code}\n' 127.0.0.1:28053/metrics || echo "metrics: off: no /metrics (as expected)"
 # The scraper: GET /metrics every $interval s, like Prometheus, on CPU 0.
-( while sleep "$interval"; do curl -sf -o /dev/null 127.0.0.1:18054/metrics || true; done ) &
+( while sleep "$interval"; do curl -sf -o /dev/null 127.0.0.1:28054/metrics || true; done ) &
 pids+=($!)
 EXTRA_TARGETS="gslbdns-metrics-off:127.0.0.1:5300:$off:gslb gslbdns-metrics-on:127.0.0.1:5310:$on:gslb" PEERS=${PEERS:-gdnsd} \
   bash "$bench/run-peers.sh"
 echo "metrics: the last scrape of the instance with metrics on (query counters):"
-curl -sf 127.0.0.1:18054/metrics | grep -E '^gslbdns_(dns_requests|dns_responses|steering_decisions)_total' | head -20
+curl -sf 127.0.0.1:28054/metrics | grep -E '^gslbdns_(dns_requests|dns_responses|steering_decisions)_total' | head -20
 echo "metrics: one scrape costs (wall time, 5 scrapes):"
-for i in 1 2 3 4 5; do curl -sf -o /dev/null -w '  %{time_total}s %{size_download} bytes\n' 127.0.0.1:18054/metrics; done
+for i in 1 2 3 4 5; do curl -sf -o /dev/null -w '  %{time_total}s %{size_download} bytes\n' 127.0.0.1:28054/metrics; done

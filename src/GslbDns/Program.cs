@@ -22,6 +22,7 @@ try
 catch (Exception ex)
 {
     Console.Error.WriteLine($"gslbdns: cannot start: {ex.Message}");
+    if (ex is ZoneLoadException load) foreach (var problem in load.Problems.Skip(1)) Console.Error.WriteLine(problem);
     return 1;
 }
 

@@ -45,6 +45,9 @@ public static class CommandLine
                                     (default: "state" beside the zones folder)
           --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
           --no-metrics              do not count queries nor serve GET /metrics (default: on)
+          --cookie-secret-file FILE DNS Cookie secrets: 32 hex digits per line, the first signs, all
+                                    verify; the same file on every instance (default: random per process)
+          --no-cookies              do not answer DNS Cookies (RFC 7873) (default: on)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
@@ -69,6 +72,11 @@ public static class CommandLine
             if (name == "--no-watch")
             {
                 settings["Server:WatchZones"] = "false";
+                continue;
+            }
+            if (name == "--no-cookies")
+            {
+                settings["Server:Cookies"] = "false";
                 continue;
             }
             if (name == "--no-metrics")
@@ -96,6 +104,7 @@ public static class CommandLine
                 "--api-tls-cert" => "Server:ApiTlsCert",
                 "--api-tls-key" => "Server:ApiTlsKey",
                 "--state-dir" => "Server:StateDir",
+                "--cookie-secret-file" => "Server:CookieSecretFile",
                 _ => null,
             };
             if (key is null)

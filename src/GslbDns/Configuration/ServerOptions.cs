@@ -48,6 +48,12 @@ public sealed class ServerOptions
     /// <summary>Folder of run-time state the server keeps (API drains); default: "state" beside the zones folder.</summary>
     public string? StateDir { get; set; }
 
+    /// <summary>Answer DNS Cookies (RFC 7873) with interoperable server cookies (RFC 9018).</summary>
+    public bool Cookies { get; set; } = true;
+
+    /// <summary>File of 128-bit hex cookie secrets, one per line, shared by a deployment's instances; none: a random one per process.</summary>
+    public string? CookieSecretFile { get; set; }
+
     /// <summary>Count queries on the query path and serve <c>GET /metrics</c> on the API listener.</summary>
     public bool Metrics { get; set; } = true;
 

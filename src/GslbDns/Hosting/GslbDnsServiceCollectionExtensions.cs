@@ -1,6 +1,7 @@
 using GslbDns.Api;
 using GslbDns.Metrics;
 using GslbDns.Configuration;
+using GslbDns.Cookies;
 using GslbDns.Health;
 using GslbDns.Health.Probes;
 using GslbDns.Listening;
@@ -50,6 +51,12 @@ public static class GslbDnsServiceCollectionExtensions
                 Ledger = sp.GetRequiredService<LoadLedger>(),
             };
         });
+        if (options.Cookies)
+        {
+            // Read before anything starts: a bad secrets file stops the server like a bad zone does.
+            var secrets = CookieSecretsFor(options);
+            services.AddSingleton(sp => new ServerCookies(secrets, sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSingleton<SteeringStep>();
         services.AddSingleton(new QueryPipelineOptions { MaxUdpPayload = options.MaxUdpPayload });
         services.AddSingleton<QueryPipeline>();
@@ -98,5 +105,16 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;
+    }
+
+    private static CookieSecrets CookieSecretsFor(ServerOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.CookieSecretFile)) return CookieSecrets.Random();
+        var (secrets, problems) = CookieSecrets.Read(options.CookieSecretFile);
+        if (secrets is null)
+        {
+            throw new ZoneLoadException($"{problems.Count} error(s) in cookie secret file '{options.CookieSecretFile}', first: {problems[0]}", problems);
+        }
+        return secrets;
     }
 }

@@ -34,6 +34,12 @@ public struct DnsQuery
     public ushort UdpPayloadSize;
     public ClientSubnetOption ClientSubnet;
 
+    /// <summary>Where the first COOKIE option's data starts in the message (RFC 7873 §4); 0 when there is none.</summary>
+    public int CookieOffset;
+
+    /// <summary>Its length: 8 (client cookie alone) or 16 to 40 (with a server cookie); 0 when there is none.</summary>
+    public int CookieLength;
+
     [System.Diagnostics.CodeAnalysis.UnscopedRef]
     public readonly ReadOnlySpan<byte> QName => ((ReadOnlySpan<byte>)QNameLower)[..QNameLength];
 }

@@ -10,6 +10,7 @@ namespace GslbDns.Parsing;
 public static class QueryParser
 {
     private const ushort OptionClientSubnet = 8;
+    private const ushort OptionCookie = 10;
 
     public static ParseOutcome Parse(ReadOnlySpan<byte> message, ref DnsQuery query)
     {
@@ -194,6 +195,14 @@ public static class QueryParser
                 {
                     return ParseOutcome.FormatError;
                 }
+            }
+            else if (code == OptionCookie && query.CookieLength == 0)
+            {
+                // RFC 7873 §5.2.2: a client cookie alone is 8 octets, with a server cookie 16 to 40;
+                // anything else is FORMERR. Only the first COOKIE option counts.
+                if (length != 8 && length is < 16 or > 40) return ParseOutcome.FormatError;
+                query.CookieOffset = pos;
+                query.CookieLength = length;
             }
             // Unknown options are ignored (RFC 6891 §6.1.2).
             pos += length;

@@ -44,6 +44,9 @@ public readonly ref struct QueryOutcome
     /// <summary>The ECS option as sent, when <see cref="HasClientSubnet"/>.</summary>
     public ClientSubnetOption ClientSubnet { get; init; }
 
+    /// <summary>What the query's COOKIE option was (RFC 7873): none, client only, valid or invalid server cookie.</summary>
+    public Cookies.CookieVerdict Cookie { get; init; }
+
     /// <summary>The steering decision, when the name is steered.</summary>
     public SteeringResult Steering { get; init; }
 

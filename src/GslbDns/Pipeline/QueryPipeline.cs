@@ -1,4 +1,5 @@
 using GslbDns.Answering;
+using GslbDns.Cookies;
 using GslbDns.Writing;
 using GslbDns.Observability;
 using GslbDns.Parsing;
@@ -23,16 +24,20 @@ public sealed class QueryPipeline : IQueryHandler
     private const ushort FlagCD = 0x0010;
     private const int OptLength = 11;
     private const int MaxEcsOptionLength = 4 + 4 + 16;
+    private const int CookieOptionLength = 4 + ServerCookies.ReplyLength;
 
     private readonly ZoneStore _zones;
     private readonly SteeringStep _steering;
     private readonly QueryPipelineOptions _options;
     private readonly ILogger<QueryPipeline> _logger;
     private readonly IQueryTap[] _taps;
+    private readonly ServerCookies? _cookies;
 
+    /// <param name="cookies">DNS Cookies (RFC 7873, RFC 9018); null leaves COOKIE options unanswered.</param>
     public QueryPipeline(ZoneStore zones, SteeringStep steering, QueryPipelineOptions options, ILogger<QueryPipeline> logger,
-        IEnumerable<IQueryTap>? taps = null)
+        IEnumerable<IQueryTap>? taps = null, ServerCookies? cookies = null)
     {
+        _cookies = cookies;
         _zones = zones;
         _steering = steering;
         _options = options;
@@ -47,6 +52,7 @@ public sealed class QueryPipeline : IQueryHandler
         public ResponseCode Rcode;
         public bool Truncated;
         public SteeringResult Steering;
+        public CookieVerdict Cookie;
     }
 
     public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context) =>
@@ -76,6 +82,7 @@ public sealed class QueryPipeline : IQueryHandler
             HasClientSubnet = query.ClientSubnet.Present,
             ClientSubnet = query.ClientSubnet,
             Steering = facts.Steering,
+            Cookie = facts.Cookie,
             Started = started,
             Finished = System.Diagnostics.Stopwatch.GetTimestamp(),
         };
@@ -156,7 +163,7 @@ public sealed class QueryPipeline : IQueryHandler
                 ? ResponseCode.ServFail
                 : ResponseBuilder.Write(ref writer, ref result, out authoritative, out truncated);
         }
-        return End(ref writer, ref query, rcode, authoritative, truncated, steering.ScopePrefix, ref facts);
+        return End(ref writer, message, ref query, context, rcode, authoritative, truncated, steering.ScopePrefix, ref facts);
     }
 
 
@@ -165,7 +172,7 @@ public sealed class QueryPipeline : IQueryHandler
     {
         if (message.Length < DnsWire.HeaderLength) return 0;
         var writer = Begin(message, response, ref query, context);
-        return End(ref writer, ref query, rcode, false, false, 0, ref facts);
+        return End(ref writer, message, ref query, context, rcode, false, false, 0, ref facts);
     }
 
     /// <summary>Header, question echo and room for the OPT record.</summary>
@@ -193,10 +200,13 @@ public sealed class QueryPipeline : IQueryHandler
     }
 
     /// <summary>Room kept free for our OPT record, so answers never push it out (RFC 6891 §7).</summary>
-    private static int OptReserve(ref DnsQuery query) => OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0);
+    private int OptReserve(ref DnsQuery query) =>
+        OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0) + (AnswersCookie(ref query) ? CookieOptionLength : 0);
 
-    private int End(ref MessageWriter writer, ref DnsQuery query, ResponseCode rcode, bool authoritative, bool truncated, byte scopePrefix,
-        ref ReplyFacts facts)
+    private bool AnswersCookie(ref DnsQuery query) => _cookies is not null && query.CookieLength > 0;
+
+    private int End(ref MessageWriter writer, ReadOnlySpan<byte> message, ref DnsQuery query, in RequestContext context,
+        ResponseCode rcode, bool authoritative, bool truncated, byte scopePrefix, ref ReplyFacts facts)
     {
         facts.Rcode = rcode;
         facts.Truncated = truncated;
@@ -208,8 +218,17 @@ public sealed class QueryPipeline : IQueryHandler
         if (query.HasEdns)
         {
             writer.Release(OptReserve(ref query));
-            Span<byte> options = stackalloc byte[MaxEcsOptionLength];
+            Span<byte> options = stackalloc byte[MaxEcsOptionLength + CookieOptionLength];
             int optionsLength = query.ClientSubnet.Present ? ClientSubnetWriter.Write(options, query.ClientSubnet, scopePrefix) : 0;
+            if (AnswersCookie(ref query))
+            {
+                // RFC 7873 §5.2: every reply to a query with a COOKIE option carries the client cookie and a server cookie.
+                var option = options[optionsLength..];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(option, ServerCookies.OptionCode);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(option[2..], ServerCookies.ReplyLength);
+                facts.Cookie = _cookies!.Answer(message.Slice(query.CookieOffset, query.CookieLength), context.Client, option[4..]);
+                optionsLength += CookieOptionLength;
+            }
             writer.WriteOpt((ushort)Math.Max(512, _options.MaxUdpPayload), (byte)((ushort)rcode >> 4), query.DnssecOk, options[..optionsLength]);
         }
         return writer.Finish();
