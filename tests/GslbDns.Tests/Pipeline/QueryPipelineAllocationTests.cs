@@ -54,7 +54,8 @@ public sealed class QueryPipelineAllocationTests
     /// <param name="degraded">One address of each region is down (health-checked), so answers are filtered and carry ttl-unhealthy.</param>
     /// <param name="loaded">Both regions report load and one sheds half its clients, spilled by spare capacity.</param>
     /// <param name="taps">Observers of every query (the metrics), which must allocate nothing either.</param>
-    private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false, IEnumerable<IQueryTap>? taps = null)
+    private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false, IEnumerable<IQueryTap>? taps = null,
+        GslbDns.Cookies.ServerCookies? cookies = null)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
@@ -83,7 +84,7 @@ public sealed class QueryPipelineAllocationTests
         }
         var store = new ZoneStore();
         store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
-        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance, taps);
+        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance, taps, cookies);
     }
 
     private static byte[] Query(string name, ushort type, bool ecs)
@@ -132,9 +133,47 @@ public sealed class QueryPipelineAllocationTests
         Assert.True(metrics.Requests().Sum(r => r.Count) >= 1100);
     }
 
-    private static void AssertNoAllocation(QueryPipeline pipeline, string name, ushort type, bool ecs, bool tcp, bool degraded)
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Handle_WithCookies_AllocatesNothingPerQuery(bool serverCookie, bool tcp)
     {
-        var query = Query(name, type, ecs);
+        var cookies = new GslbDns.Cookies.ServerCookies(GslbDns.Cookies.CookieSecrets.Random(), TimeProvider.System);
+        var pipeline = BuildPipeline(cookies: cookies);
+        byte[] clientOnly = [1, 2, 3, 4, 5, 6, 7, 8];
+        var query = WithCookie(Query("www.example.com.", 1, ecs: false), clientOnly);
+        if (serverCookie)
+        {
+            // Send back the cookie the server gave: the path that verifies and echoes it.
+            var first = new byte[512];
+            int length = pipeline.Handle(query, first, new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77"))));
+            query = WithCookie(Query("www.example.com.", 1, ecs: false), first.AsSpan(length - 24, 24).ToArray());
+        }
+        AssertNoAllocation(pipeline, query, tcp, degraded: false);
+        var reply = new byte[512];
+        int replied = pipeline.Handle(query, reply, new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77"))));
+        var cookie = reply.AsSpan(replied - 24, 24);
+        Assert.True(cookie[..8].SequenceEqual(clientOnly));
+        // A valid server cookie is echoed as it came (the verifying path ran); a client cookie alone gets a new one.
+        Assert.Equal(serverCookie, cookie.SequenceEqual(query.AsSpan(query.Length - 24)));
+    }
+
+    /// <summary>The query with an OPT record holding one COOKIE option.</summary>
+    private static byte[] WithCookie(byte[] query, byte[] cookie)
+    {
+        var bytes = new List<byte>(query);
+        bytes[11] = 1;
+        bytes.AddRange([0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, (byte)(4 + cookie.Length), 0, 10, 0, (byte)cookie.Length]);
+        bytes.AddRange(cookie);
+        return [.. bytes];
+    }
+
+    private static void AssertNoAllocation(QueryPipeline pipeline, string name, ushort type, bool ecs, bool tcp, bool degraded) =>
+        AssertNoAllocation(pipeline, Query(name, type, ecs), tcp, degraded, name);
+
+    private static void AssertNoAllocation(QueryPipeline pipeline, byte[] query, bool tcp, bool degraded, string name = "")
+    {
         var response = new byte[65535];
         var context = new RequestContext(tcp ? Transport.Tcp : Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
         for (int i = 0; i < 100; i++) Assert.True(pipeline.Handle(query, response, context) > 12);
