@@ -48,6 +48,16 @@ public static class CommandLine
           --cookie-secret-file FILE DNS Cookie secrets: 32 hex digits per line, the first signs, all
                                     verify; the same file on every instance (default: random per process)
           --no-cookies              do not answer DNS Cookies (RFC 7873) (default: on)
+          --rrl-responses-per-second N  response rate limit per client block and name/type, UDP
+                                    only (default: 0, off); see README "Response rate limiting"
+          --rrl-nxdomains-per-second N  NXDOMAIN limit per zone and block (default: responses rate)
+          --rrl-errors-per-second N     error limit per block (default: responses rate)
+          --rrl-window SECS         how long a flood's excess is remembered (default: 15)
+          --rrl-slip N              every Nth limited reply is sent truncated; 0 never (default: 2)
+          --rrl-prefix-v4 N         IPv4 client block (default: 24)
+          --rrl-prefix-v6 N         IPv6 client block (default: 56)
+          --rrl-exempt CIDR         never limit these clients; repeatable
+          --rrl-log-only            count and log what would be limited, answer everything
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
@@ -57,7 +67,7 @@ public static class CommandLine
     {
         settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         error = null;
-        int listenCount = 0, geoIpCount = 0;
+        int listenCount = 0, geoIpCount = 0, exemptCount = 0;
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -72,6 +82,11 @@ public static class CommandLine
             if (name == "--no-watch")
             {
                 settings["Server:WatchZones"] = "false";
+                continue;
+            }
+            if (name == "--rrl-log-only")
+            {
+                settings["Server:Rrl:LogOnly"] = "true";
                 continue;
             }
             if (name == "--no-cookies")
@@ -105,6 +120,15 @@ public static class CommandLine
                 "--api-tls-key" => "Server:ApiTlsKey",
                 "--state-dir" => "Server:StateDir",
                 "--cookie-secret-file" => "Server:CookieSecretFile",
+                "--rrl-responses-per-second" => "Server:Rrl:ResponsesPerSecond",
+                "--rrl-nxdomains-per-second" => "Server:Rrl:NxdomainsPerSecond",
+                "--rrl-errors-per-second" => "Server:Rrl:ErrorsPerSecond",
+                "--rrl-window" => "Server:Rrl:WindowSeconds",
+                "--rrl-slip" => "Server:Rrl:Slip",
+                "--rrl-prefix-v4" => "Server:Rrl:PrefixV4",
+                "--rrl-prefix-v6" => "Server:Rrl:PrefixV6",
+                "--rrl-exempt" => $"Server:Rrl:Exempt:{exemptCount++}",
+                "--rrl-table-size" => "Server:Rrl:TableSize",
                 _ => null,
             };
             if (key is null)

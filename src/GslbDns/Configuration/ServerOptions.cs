@@ -48,6 +48,9 @@ public sealed class ServerOptions
     /// <summary>Folder of run-time state the server keeps (API drains); default: "state" beside the zones folder.</summary>
     public string? StateDir { get; set; }
 
+    /// <summary>Response rate limiting of UDP replies (off unless a rate is set).</summary>
+    public RateLimiting.RrlOptions Rrl { get; set; } = new();
+
     /// <summary>Answer DNS Cookies (RFC 7873) with interoperable server cookies (RFC 9018).</summary>
     public bool Cookies { get; set; } = true;
 

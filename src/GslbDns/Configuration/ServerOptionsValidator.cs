@@ -31,7 +31,25 @@ public static class ServerOptionsValidator
             && IsInside(options.ApiTokens, options.Zones))
             problems.Add($"ApiTokens file '{options.ApiTokens}' is inside the zones folder '{options.Zones}'; "
                 + "keep secrets out of it (the zones folder is usually kept in git)");
+        ValidateRrl(options.Rrl, problems);
         return problems;
+    }
+
+    private static void ValidateRrl(RateLimiting.RrlOptions rrl, List<string> problems)
+    {
+        foreach (var (name, value) in new[] { ("ResponsesPerSecond", (int?)rrl.ResponsesPerSecond), ("NxdomainsPerSecond", rrl.NxdomainsPerSecond), ("ErrorsPerSecond", rrl.ErrorsPerSecond) })
+        {
+            if (value is < 0 or > 1_000_000) problems.Add($"Rrl:{name} {value} is outside 0-1000000 (0: no limit)");
+        }
+        if (rrl.WindowSeconds is < 1 or > 3600) problems.Add($"Rrl:WindowSeconds {rrl.WindowSeconds} is outside 1-3600");
+        if (rrl.Slip is < 0 or > 10) problems.Add($"Rrl:Slip {rrl.Slip} is outside 0-10");
+        if (rrl.PrefixV4 is < 0 or > 32) problems.Add($"Rrl:PrefixV4 {rrl.PrefixV4} is outside 0-32");
+        if (rrl.PrefixV6 is < 0 or > 128) problems.Add($"Rrl:PrefixV6 {rrl.PrefixV6} is outside 0-128");
+        if (rrl.TableSize is < 1024 or > 16_777_216) problems.Add($"Rrl:TableSize {rrl.TableSize} is outside 1024-16777216");
+        foreach (var cidr in rrl.Exempt)
+        {
+            if (!IpPrefix.TryParse(cidr, out _, out string error)) problems.Add($"Rrl:Exempt '{cidr}': {error}");
+        }
     }
 
     /// <summary>The state folder: as given, or "state" beside the zones folder.</summary>

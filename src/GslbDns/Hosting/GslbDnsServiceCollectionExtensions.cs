@@ -2,6 +2,8 @@ using GslbDns.Api;
 using GslbDns.Metrics;
 using GslbDns.Configuration;
 using GslbDns.Cookies;
+using GslbDns.Observability;
+using GslbDns.RateLimiting;
 using GslbDns.Health;
 using GslbDns.Health.Probes;
 using GslbDns.Listening;
@@ -56,6 +58,17 @@ public static class GslbDnsServiceCollectionExtensions
             // Read before anything starts: a bad secrets file stops the server like a bad zone does.
             var secrets = CookieSecretsFor(options);
             services.AddSingleton(sp => new ServerCookies(secrets, sp.GetRequiredService<TimeProvider>()));
+        }
+        if (options.Rrl.Enabled)
+        {
+            services.AddSingleton(sp =>
+            {
+                var rrl = options.Rrl;
+                Log.RrlEnabled(sp.GetRequiredService<ILogger<ResponseRateLimiter>>(), rrl.ResponsesPerSecond, rrl.PrefixV4, rrl.PrefixV6,
+                    rrl.NxdomainsPerSecond ?? rrl.ResponsesPerSecond, rrl.ErrorsPerSecond ?? rrl.ResponsesPerSecond, rrl.WindowSeconds, rrl.Slip,
+                    rrl.LogOnly ? " (log only)" : "");
+                return new ResponseRateLimiter(rrl, sp.GetRequiredService<TimeProvider>());
+            });
         }
         services.AddSingleton<SteeringStep>();
         services.AddSingleton(new QueryPipelineOptions { MaxUdpPayload = options.MaxUdpPayload });

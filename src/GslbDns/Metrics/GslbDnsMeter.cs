@@ -59,6 +59,8 @@ public sealed class GslbDnsMeter : IDisposable
             ByProtocol(queries.Truncated));
         Counter("gslbdns_dns_ecs_requests", "Requests that carried an EDNS Client Subnet option (RFC 7871), by transport.", () =>
             ByProtocol(queries.ClientSubnet));
+        Counter("gslbdns_rrl_limited_responses", "UDP replies response rate limiting acted on: dropped, slipped (sent truncated), badcookie, would_limit (log-only).", () =>
+            QueryMetrics.RrlActions.Select((action, i) => Measure(queries.RateLimited(i), ("action", action))));
         Gauge("gslbdns_tcp_connections", "TCP connections open now.", () => [Measure(listeners.OpenTcpConnections)]);
         Counter("gslbdns_tcp_connections_refused", "TCP connections refused because the connection cap (--tcp-max-connections) was reached.",
             () => [Measure(listeners.RefusedTcpConnections)]);

@@ -1,5 +1,6 @@
 using GslbDns.Parsing;
 using GslbDns.Pipeline;
+using GslbDns.RateLimiting;
 
 namespace GslbDns.Metrics;
 
@@ -22,7 +23,7 @@ public sealed class QueryMetrics : IQueryTap
     public static readonly ResponseCode[] Rcodes =
     [
         ResponseCode.NoError, ResponseCode.FormErr, ResponseCode.ServFail, ResponseCode.NXDomain,
-        ResponseCode.NotImp, ResponseCode.Refused, ResponseCode.BadVers,
+        ResponseCode.NotImp, ResponseCode.Refused, ResponseCode.BadVers, ResponseCode.BadCookie,
     ];
 
     /// <summary>Size buckets in bytes: CoreDNS's, so dashboards written for it read these too.</summary>
@@ -32,7 +33,10 @@ public sealed class QueryMetrics : IQueryTap
     private static readonly int TypeSlots = Types.Length + 1, RcodeSlots = Rcodes.Length + 1;
     private static readonly byte[] TypeIndex = BuildTypeIndex();
 
-    private readonly int _responsesAt, _droppedAt, _truncatedAt, _ecsAt;
+    /// <summary>What rate limiting did, as labels: the <see cref="RrlAction"/>s after <see cref="RrlAction.Sent"/>.</summary>
+    public static readonly string[] RrlActions = ["dropped", "slipped", "badcookie", "would_limit"];
+
+    private readonly int _responsesAt, _droppedAt, _truncatedAt, _ecsAt, _rrlAt;
     private readonly StripedCells _cells;
 
     public QueryMetrics()
@@ -41,7 +45,8 @@ public sealed class QueryMetrics : IQueryTap
         _droppedAt = _responsesAt + Protocols * RcodeSlots;
         _truncatedAt = _droppedAt + Protocols;
         _ecsAt = _truncatedAt + Protocols;
-        _cells = new StripedCells(_ecsAt + Protocols);
+        _rrlAt = _ecsAt + Protocols;
+        _cells = new StripedCells(_rrlAt + RrlActions.Length);
         RequestSizes = new BucketHistogram(SizeBounds, Protocols);
         ResponseSizes = new BucketHistogram(SizeBounds, Protocols);
     }
@@ -54,16 +59,18 @@ public sealed class QueryMetrics : IQueryTap
     {
         int proto = outcome.Transport == Transport.Tcp ? 1 : 0;
         RequestSizes.Observe(proto, outcome.Query.Length);
-        if (outcome.Parsed == ParseOutcome.Drop || outcome.Response.IsEmpty)
+        if (outcome.Parsed == ParseOutcome.Drop || (outcome.Response.IsEmpty && outcome.Rrl != RrlAction.Dropped))
         {
             _cells.Increment(_droppedAt + proto);
             return;
         }
         int family = outcome.Client.IsIPv4 ? 0 : 1;
         _cells.Increment((proto * Families + family) * TypeSlots + TypeSlot(outcome.QType));
+        if (outcome.HasClientSubnet) _cells.Increment(_ecsAt + proto);
+        if (outcome.Rrl != RrlAction.Sent) _cells.Increment(_rrlAt + (int)outcome.Rrl - 1);
+        if (outcome.Response.IsEmpty) return;
         _cells.Increment(_responsesAt + proto * RcodeSlots + RcodeSlot(outcome.Rcode));
         if (outcome.Truncated) _cells.Increment(_truncatedAt + proto);
-        if (outcome.HasClientSubnet) _cells.Increment(_ecsAt + proto);
         ResponseSizes.Observe(proto, outcome.Response.Length);
     }
 
@@ -96,6 +103,9 @@ public sealed class QueryMetrics : IQueryTap
     public long Truncated(int proto) => _cells.Read(_truncatedAt + proto);
 
     public long ClientSubnet(int proto) => _cells.Read(_ecsAt + proto);
+
+    /// <summary>Replies rate limiting acted on, by index into <see cref="RrlActions"/>.</summary>
+    public long RateLimited(int action) => _cells.Read(_rrlAt + action);
 
     private static int TypeSlot(RecordType type) => (ushort)type < TypeIndex.Length ? TypeIndex[(ushort)type] : Types.Length;
 

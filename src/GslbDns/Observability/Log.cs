@@ -130,4 +130,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1705, Level = LogLevel.Information, Message = "Load agent of {Region} ({Source}) says '{Word}': its drain is cleared")]
     public static partial void LoadAgentUp(ILogger logger, string region, string source, string word);
+
+    [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "Response rate limiting: {Responses}/s per client block (/{PrefixV4}, /{PrefixV6}), NXDOMAIN {Nxdomains}/s, errors {Errors}/s, window {Window} s, slip {Slip}{Mode}")]
+    public static partial void RrlEnabled(ILogger logger, int responses, int prefixV4, int prefixV6, int nxdomains, int errors, int window, int slip, string mode);
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Rate limit {Action} responses to {Block} ({Class}, e.g. {Name}); {Suppressed} more limited responses since the last report")]
+    public static partial void RrlLimited(ILogger logger, string action, string block, string @class, string name, int suppressed);
 }

@@ -47,6 +47,9 @@ public readonly ref struct QueryOutcome
     /// <summary>What the query's COOKIE option was (RFC 7873): none, client only, valid or invalid server cookie.</summary>
     public Cookies.CookieVerdict Cookie { get; init; }
 
+    /// <summary>What response rate limiting did with the reply (sent, dropped, slipped, BADCOOKIE, would limit).</summary>
+    public RateLimiting.RrlAction Rrl { get; init; }
+
     /// <summary>The steering decision, when the name is steered.</summary>
     public SteeringResult Steering { get; init; }
 

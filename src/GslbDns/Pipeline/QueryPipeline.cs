@@ -1,5 +1,6 @@
 using GslbDns.Answering;
 using GslbDns.Cookies;
+using GslbDns.RateLimiting;
 using GslbDns.Writing;
 using GslbDns.Observability;
 using GslbDns.Parsing;
@@ -32,12 +33,16 @@ public sealed class QueryPipeline : IQueryHandler
     private readonly ILogger<QueryPipeline> _logger;
     private readonly IQueryTap[] _taps;
     private readonly ServerCookies? _cookies;
+    private readonly ResponseRateLimiter? _rrl;
+    private readonly LogThrottle _rrlLog = new(TimeSpan.FromSeconds(1));
 
     /// <param name="cookies">DNS Cookies (RFC 7873, RFC 9018); null leaves COOKIE options unanswered.</param>
+    /// <param name="rrl">Response rate limiting of UDP replies; null when off.</param>
     public QueryPipeline(ZoneStore zones, SteeringStep steering, QueryPipelineOptions options, ILogger<QueryPipeline> logger,
-        IEnumerable<IQueryTap>? taps = null, ServerCookies? cookies = null)
+        IEnumerable<IQueryTap>? taps = null, ServerCookies? cookies = null, ResponseRateLimiter? rrl = null)
     {
         _cookies = cookies;
+        _rrl = rrl;
         _zones = zones;
         _steering = steering;
         _options = options;
@@ -53,6 +58,9 @@ public sealed class QueryPipeline : IQueryHandler
         public bool Truncated;
         public SteeringResult Steering;
         public CookieVerdict Cookie;
+        public ResponseClass RrlClass;
+        public ulong RrlKey;
+        public RrlAction Rrl;
     }
 
     public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context) =>
@@ -63,10 +71,16 @@ public sealed class QueryPipeline : IQueryHandler
     {
         var query = new DnsQuery();
         var facts = new ReplyFacts { Parsed = ParseOutcome.Drop };
-        if (_taps.Length == 0 || trace is not null) return Handle(message, response, context, trace, ref query, ref facts);
-
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        bool tapped = _taps.Length > 0 && trace is null;
+        long started = tapped ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         int length = Handle(message, response, context, trace, ref query, ref facts);
+        // RFC 7873 §5.2.3 and BIND's RRL: TCP proves the source address, and so does a valid server cookie.
+        if (_rrl is not null && trace is null && length > 0 && context.Transport == Transport.Udp && facts.Cookie != CookieVerdict.Valid)
+        {
+            length = Limit(message, response, ref query, context, length, ref facts);
+        }
+        if (!tapped) return length;
+
         var outcome = new QueryOutcome
         {
             Query = message,
@@ -83,6 +97,7 @@ public sealed class QueryPipeline : IQueryHandler
             ClientSubnet = query.ClientSubnet,
             Steering = facts.Steering,
             Cookie = facts.Cookie,
+            Rrl = facts.Rrl,
             Started = started,
             Finished = System.Diagnostics.Stopwatch.GetTimestamp(),
         };
@@ -99,6 +114,36 @@ public sealed class QueryPipeline : IQueryHandler
             }
         }
         return length;
+    }
+
+    /// <summary>Charges the reply to the client's block; over the limit it is dropped, sent truncated, or BADCOOKIE.</summary>
+    private int Limit(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, int length, ref ReplyFacts facts)
+    {
+        var action = _rrl!.Account(context.Client, facts.RrlClass, facts.RrlKey);
+        if (action == RrlAction.Sent) return length;
+        if (action != RrlAction.WouldLimit && facts.Cookie == CookieVerdict.Invalid)
+        {
+            // The client sent a cookie of ours that no longer verifies: tell it, with a fresh one, instead of going silent.
+            action = RrlAction.BadCookie;
+        }
+        facts.Rrl = action;
+        if (_rrlLog.ShouldLog(out int suppressed))
+        {
+            Log.RrlLimited(_logger, action switch { RrlAction.WouldLimit => "would limit", RrlAction.Slipped => "slipped", RrlAction.BadCookie => "BADCOOKIE", _ => "dropped" },
+                _rrl.BlockOf(context.Client), facts.RrlClass.ToString(), DnsName.FromWire(query.QName).ToString(), suppressed);
+        }
+        switch (action)
+        {
+            case RrlAction.WouldLimit:
+                return length;
+            case RrlAction.Dropped:
+                return 0;
+        }
+        // Rebuilt as header, question and OPT only: TC=1 sends a real resolver to TCP, where no limit applies.
+        var writer = Begin(message, response, ref query, context);
+        return action == RrlAction.BadCookie
+            ? End(ref writer, message, ref query, context, ResponseCode.BadCookie, false, false, 0, ref facts)
+            : End(ref writer, message, ref query, context, facts.Rcode, false, true, 0, ref facts);
     }
 
     private int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context, SteeringTrace? trace,
@@ -136,7 +181,7 @@ public sealed class QueryPipeline : IQueryHandler
     {
         var writer = Begin(message, response, ref query, context);
         ResponseCode rcode;
-        bool authoritative = false, truncated = false;
+        bool authoritative = false, truncated = false, noData = false;
 
         ref var steering = ref facts.Steering;
         steering.Region = -1;
@@ -162,8 +207,22 @@ public sealed class QueryPipeline : IQueryHandler
             rcode = steering.ServerFailure
                 ? ResponseCode.ServFail
                 : ResponseBuilder.Write(ref writer, ref result, out authoritative, out truncated);
+            noData = result.Kind == LookupKind.NoData;
         }
+        if (_rrl is not null) Classify(ref query, zone, rcode, ref facts, noData);
         return End(ref writer, message, ref query, context, rcode, authoritative, truncated, steering.ScopePrefix, ref facts);
+    }
+
+    /// <summary>The RRL class of a reply (BIND's): answers by name and type, NODATA and NXDOMAIN by zone, errors by block.</summary>
+    private static void Classify(ref DnsQuery query, ServedZone? zone, ResponseCode rcode, ref ReplyFacts facts, bool noData)
+    {
+        (facts.RrlClass, facts.RrlKey) = rcode switch
+        {
+            ResponseCode.NoError when !noData => (ResponseClass.Answer, ResponseRateLimiter.KeyOf(query.QName, (ushort)query.QType)),
+            ResponseCode.NoError => (ResponseClass.NoData, ResponseRateLimiter.KeyOf(zone!.Zone.Origin.Wire, 0)),
+            ResponseCode.NXDomain => (ResponseClass.NxDomain, ResponseRateLimiter.KeyOf(zone!.Zone.Origin.Wire, 0)),
+            _ => (ResponseClass.Error, 0UL),
+        };
     }
 
 
@@ -171,6 +230,7 @@ public sealed class QueryPipeline : IQueryHandler
         ref ReplyFacts facts)
     {
         if (message.Length < DnsWire.HeaderLength) return 0;
+        facts.RrlClass = ResponseClass.Error;
         var writer = Begin(message, response, ref query, context);
         return End(ref writer, message, ref query, context, rcode, false, false, 0, ref facts);
     }

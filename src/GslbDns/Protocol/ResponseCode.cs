@@ -10,4 +10,7 @@ public enum ResponseCode : ushort
     NotImp = 4,
     Refused = 5,
     BadVers = 16,
+
+    /// <summary>RFC 7873 §8: a server cookie that is not ours, answered so only when the query is otherwise limited.</summary>
+    BadCookie = 23,
 }

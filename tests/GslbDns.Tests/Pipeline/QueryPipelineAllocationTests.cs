@@ -55,7 +55,7 @@ public sealed class QueryPipelineAllocationTests
     /// <param name="loaded">Both regions report load and one sheds half its clients, spilled by spare capacity.</param>
     /// <param name="taps">Observers of every query (the metrics), which must allocate nothing either.</param>
     private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false, IEnumerable<IQueryTap>? taps = null,
-        GslbDns.Cookies.ServerCookies? cookies = null)
+        GslbDns.Cookies.ServerCookies? cookies = null, GslbDns.RateLimiting.ResponseRateLimiter? rrl = null)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
@@ -84,7 +84,7 @@ public sealed class QueryPipelineAllocationTests
         }
         var store = new ZoneStore();
         store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
-        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance, taps, cookies);
+        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance, taps, cookies, rrl);
     }
 
     private static byte[] Query(string name, ushort type, bool ecs)
@@ -157,6 +157,37 @@ public sealed class QueryPipelineAllocationTests
         Assert.True(cookie[..8].SequenceEqual(clientOnly));
         // A valid server cookie is echoed as it came (the verifying path ran); a client cookie alone gets a new one.
         Assert.Equal(serverCookie, cookie.SequenceEqual(query.AsSpan(query.Length - 24)));
+    }
+
+    [Theory]
+    [InlineData("www.example.com.", 1)]
+    [InlineData("nope.example.com.", 1)]
+    [InlineData("www.example.net.", 1)]
+    public void Handle_WithRateLimiting_AllocatesNothing_AlsoWhenLimitedAndSlipped(string name, ushort type)
+    {
+        // One response a second: after the first, every reply is dropped or rebuilt truncated.
+        var rrl = new GslbDns.RateLimiting.ResponseRateLimiter(new GslbDns.RateLimiting.RrlOptions { ResponsesPerSecond = 1, Slip = 2 }, TimeProvider.System);
+        var pipeline = BuildPipeline(rrl: rrl);
+        var query = Query(name, type, ecs: false);
+        var response = new byte[65535];
+        var context = new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
+        int slipped = 0, dropped = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            int length = pipeline.Handle(query, response, context);
+            if (length == 0) dropped++;
+            else if ((response[2] & 0x02) != 0) slipped++;
+        }
+        Assert.InRange(slipped, 45, 55);
+        Assert.InRange(dropped, 45, 55);
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5 && fewest > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) pipeline.Handle(query, response, context);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
     }
 
     /// <summary>The query with an OPT record holding one COOKIE option.</summary>
