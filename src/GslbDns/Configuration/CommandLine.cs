@@ -58,6 +58,7 @@ public static class CommandLine
           --rrl-prefix-v6 N         IPv6 client block (default: 56)
           --rrl-exempt CIDR         never limit these clients; repeatable
           --rrl-log-only            count and log what would be limited, answer everything
+          --rrl-table-size N        rate-limit accounts kept, allocated at start (default: 65536)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
