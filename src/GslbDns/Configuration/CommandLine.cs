@@ -45,6 +45,12 @@ public static class CommandLine
                                     (default: "state" beside the zones folder)
           --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
+          --query-log PATH|-        one JSON line per query, appended to PATH (reopened on SIGHUP)
+                                    or written to stdout; see docs/query-log.md (default: none)
+          --query-log-sample N      log 1 in N queries (default: 1, every query)
+          --dnstap unix:PATH|file:PATH
+                                    dnstap of every query and response to a collector's socket
+                                    or a Frame Streams file (default: none)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
 
@@ -90,6 +96,9 @@ public static class CommandLine
                 "--api-tls-cert" => "Server:ApiTlsCert",
                 "--api-tls-key" => "Server:ApiTlsKey",
                 "--state-dir" => "Server:StateDir",
+                "--query-log" => "Server:QueryLog",
+                "--query-log-sample" => "Server:QueryLogSample",
+                "--dnstap" => "Server:Dnstap",
                 _ => null,
             };
             if (key is null)
