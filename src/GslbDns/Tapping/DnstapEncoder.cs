@@ -26,7 +26,9 @@ public sealed class DnstapEncoder
     private const int SocketFamily = 2;
     private const int SocketProtocol = 3;
     private const int QueryAddress = 4;
+    private const int ResponseAddress = 5;
     private const int QueryPort = 6;
+    private const int ResponsePort = 7;
     private const int QueryTimeSec = 8;
     private const int QueryTimeNsec = 9;
     private const int QueryMessage = 10;
@@ -46,6 +48,7 @@ public sealed class DnstapEncoder
     private readonly MemoryStream _buffer = new(DnstapTap.PayloadBytes + 512);
     private readonly CodedOutputStream _output;
     private readonly byte[] _address = new byte[16];
+    private readonly byte[] _serverAddress = new byte[16];
 
     public DnstapEncoder(string identity, string version)
     {
@@ -74,11 +77,16 @@ public sealed class DnstapEncoder
         int addressLength = record.Client.IsIPv4 ? 4 : 16;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(_address, record.Client.Bits);
         var address = _address.AsSpan(16 - addressLength);
+        // Our end, when the listener gave it in the client's family (socket_family covers both).
+        bool server = record.ServerPort != 0 && record.Server.IsIPv4 == record.Client.IsIPv4;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(_serverAddress, record.Server.Bits);
+        var serverAddress = _serverAddress.AsSpan(16 - addressLength);
 
         int messageSize = VarintSize(MessageType, (uint)type)
             + VarintSize(SocketFamily, addressLength == 4 ? FamilyInet : FamilyInet6)
             + VarintSize(SocketProtocol, record.Transport == Pipeline.Transport.Tcp ? ProtocolTcp : ProtocolUdp)
             + BytesSize(QueryAddress, addressLength)
+            + (server ? BytesSize(ResponseAddress, addressLength) + VarintSize(ResponsePort, record.ServerPort) : 0)
             + VarintSize(QueryPort, record.ClientPort)
             + VarintSize(QueryTimeSec, queryTime.Seconds) + Fixed32Size(QueryTimeNsec);
         if (response) messageSize += VarintSize(ResponseTimeSec, responseTime.Seconds) + Fixed32Size(ResponseTimeNsec);
@@ -93,7 +101,9 @@ public sealed class DnstapEncoder
         WriteVarint(SocketFamily, addressLength == 4 ? FamilyInet : FamilyInet6);
         WriteVarint(SocketProtocol, record.Transport == Pipeline.Transport.Tcp ? ProtocolTcp : ProtocolUdp);
         WriteBytes(QueryAddress, address);
+        if (server) WriteBytes(ResponseAddress, serverAddress);
         WriteVarint(QueryPort, record.ClientPort);
+        if (server) WriteVarint(ResponsePort, record.ServerPort);
         WriteVarint(QueryTimeSec, queryTime.Seconds);
         WriteFixed32(QueryTimeNsec, queryTime.Nanoseconds);
         if (!response && !message.IsEmpty) WriteBytes(QueryMessage, message);

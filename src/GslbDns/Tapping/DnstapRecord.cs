@@ -15,6 +15,10 @@ public struct DnstapRecord
     public long Finished;
     public ClientAddress Client;
     public ushort ClientPort;
+    public ClientAddress Server;
+
+    /// <summary>0 when the listener did not say where the query came to.</summary>
+    public ushort ServerPort;
     public Transport Transport;
 
     /// <summary>Bytes of the query at the start of the payload, or <see cref="NotKept"/>.</summary>

@@ -30,6 +30,8 @@ public sealed class DnstapTap : IQueryTap
         record.Finished = outcome.Finished;
         record.Client = outcome.Client;
         record.ClientPort = outcome.ClientPort;
+        record.Server = outcome.Server;
+        record.ServerPort = outcome.ServerPort;
         record.Transport = outcome.Transport;
 
         var query = outcome.Query;

@@ -11,7 +11,7 @@ namespace GslbDns.Tapping;
 /// <c>{"time":"2026-12-02T06:30:00.123Z","client":"192.0.2.1","port":53000,"protocol":"udp",
 /// "ecs":"81.2.69.0/24","name":"www.example.com.","type":"A","rcode":"NOERROR","region":"eu",
 /// "service":"www.example.com.","reason":"preferred","scope":24,"latency_us":41}</c>.
-/// Fields that do not apply (no ECS, a name that is not steered) are null, not left out, so every
+/// Fields that do not apply (no ECS, a name that is not steered, no readable question) are null, not left out, so every
 /// line has the same shape for jq and log shippers.
 /// </summary>
 public sealed class QueryLogLine
@@ -66,8 +66,17 @@ public sealed class QueryLogLine
         {
             _json.WriteNull(Ecs);
         }
-        _json.WriteString(Name, text[..PresentationName.Write(name, text)]);
-        _json.WriteString(Type, RecordTypeNames.ToText(record.QType));
+        if (name.IsEmpty)
+        {
+            // FORMERR for a message whose question could not be read: there is no name to give.
+            _json.WriteNull(Name);
+            _json.WriteNull(Type);
+        }
+        else
+        {
+            _json.WriteString(Name, text[..PresentationName.Write(name, text)]);
+            _json.WriteString(Type, RecordTypeNames.ToText(record.QType));
+        }
         _json.WriteString(Rcode, ResponseCodeText.Of(record.Rcode));
         var service = record.Service;
         string? region = service is not null && record.Region >= 0 ? service.Policy.Regions[record.Region].Name : null;

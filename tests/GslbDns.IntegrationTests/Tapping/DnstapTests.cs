@@ -28,7 +28,7 @@ public sealed class DnstapTests : IDisposable
     }
 
     /// <summary>The AUTH_QUERY and AUTH_RESPONSE of one client socket, checked field by field.</summary>
-    private static void AssertPair(string[] messages, string protocol, int port, string question, string answerLine)
+    private static void AssertPair(string[] messages, string protocol, int port, int serverPort, string question, string answerLine)
     {
         var mine = messages.Where(m => Field(m, "query_port") == port.ToString(CultureInfo.InvariantCulture)).ToArray();
         Assert.True(mine.Length == 2, $"{mine.Length} messages from port {port}:\n{string.Join("\n---\n", messages)}");
@@ -40,6 +40,8 @@ public sealed class DnstapTests : IDisposable
             Assert.Equal("INET", Field(message, "socket_family"));
             Assert.Equal(protocol, Field(message, "socket_protocol"));
             Assert.Equal("127.0.0.1", Field(message, "query_address"));
+            Assert.Equal("127.0.0.1", Field(message, "response_address"));
+            Assert.Equal(serverPort.ToString(CultureInfo.InvariantCulture), Field(message, "response_port"));
             Assert.Contains(question, message, StringComparison.Ordinal);
         }
         Assert.Contains("query_message: |", query, StringComparison.Ordinal);
@@ -72,8 +74,8 @@ public sealed class DnstapTests : IDisposable
 
         var messages = await DnstapTools.ReadAsync(path);
         Assert.Equal(4, messages.Length);
-        AssertPair(messages, "UDP", udp.Port, ";www.example.com.\tIN\tA", "eu.www.example.com.\t60\tIN\tA\t198.51.100.10");
-        AssertPair(messages, "TCP", tcp.Port, ";nope.example.com.\tIN\tA", "rcode: NXDOMAIN");
+        AssertPair(messages, "UDP", udp.Port, port, ";www.example.com.\tIN\tA", "eu.www.example.com.\t60\tIN\tA\t198.51.100.10");
+        AssertPair(messages, "TCP", tcp.Port, port, ";nope.example.com.\tIN\tA", "rcode: NXDOMAIN");
         Assert.All(messages, m => Assert.Equal("MESSAGE", EnvelopeField(m, "type")));
     }
 
