@@ -40,6 +40,8 @@ public sealed class TapCommandLineTests : IDisposable
     [InlineData("--query-log-sample", "0", "QueryLogSample 0 is below 1; --query-log-sample N logs 1 in N queries")]
     [InlineData("--query-log", "/nonexistent-gslbdns/q.log", "QueryLog '/nonexistent-gslbdns/q.log' cannot be written: ")]
     [InlineData("--dnstap", "file:/nonexistent-gslbdns/x.dnstap", "Dnstap file '/nonexistent-gslbdns/x.dnstap' cannot be written: ")]
+    [InlineData("--dnstap", "unix:/nonexistent-gslbdns/x.sock", "Dnstap socket '/nonexistent-gslbdns/x.sock': its folder does not exist")]
+    [InlineData("--dnstap", "unix:", "Dnstap 'unix:' has no path after 'unix:' (--dnstap)")]
     public async Task BadValue_ExitsTwo_WithTheReason(string option, string value, string reason)
     {
         using var process = ServerProcess.Start(Serve(TapSetup.FreePort(), option, value));
