@@ -36,6 +36,10 @@ public sealed class QueryLogLine
     private readonly Utf8JsonWriter _json;
     private readonly byte[] _text = new byte[PresentationName.MaxLength + 64];
 
+    // Mnemonics looked up once per type: the writer thread should not make garbage per line either,
+    // as every collection of it pauses the query threads too.
+    private readonly Dictionary<RecordType, string> _typeNames = [];
+
     /// <param name="output">Where lines are appended; the caller writes it out and resets it.</param>
     public QueryLogLine(System.Buffers.ArrayBufferWriter<byte> output)
     {
@@ -75,7 +79,8 @@ public sealed class QueryLogLine
         else
         {
             _json.WriteString(Name, text[..PresentationName.Write(name, text)]);
-            _json.WriteString(Type, RecordTypeNames.ToText(record.QType));
+            if (!_typeNames.TryGetValue(record.QType, out var type)) _typeNames[record.QType] = type = RecordTypeNames.ToText(record.QType);
+            _json.WriteString(Type, type);
         }
         _json.WriteString(Rcode, ResponseCodeText.Of(record.Rcode));
         var service = record.Service;
@@ -98,13 +103,25 @@ public sealed class QueryLogLine
         System.Buffers.BuffersExtensions.Write(_output, "\n"u8);
     }
 
-    /// <summary>An address held as 128 bits (IPv4 mapped) in its usual text form.</summary>
+    /// <summary>An address held as 128 bits (IPv4 mapped) in its usual text form; IPv4 without an object per line.</summary>
     private static int FormatAddress(UInt128 bits, bool ipv4, Span<byte> text)
     {
         Span<byte> bytes = stackalloc byte[16];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, bits);
-        var address = ipv4 ? new IPAddress(bytes[12..]) : new IPAddress(bytes);
-        address.TryFormat(text, out int written);
+        int written;
+        if (ipv4)
+        {
+            int at = 0;
+            for (int i = 12; i < 16; i++)
+            {
+                if (i > 12) text[at++] = (byte)'.';
+                bytes[i].TryFormat(text[at..], out written, provider: System.Globalization.CultureInfo.InvariantCulture);
+                at += written;
+            }
+            return at;
+        }
+        // RFC 5952 text (zero compression, embedded IPv4) is IPAddress's to get right.
+        new IPAddress(bytes).TryFormat(text, out written);
         return written;
     }
 }
