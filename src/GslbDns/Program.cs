@@ -19,6 +19,11 @@ try
 {
     host = ServerHost.Build(settings);
 }
+catch (ServerOptionsException ex)
+{
+    Console.Error.WriteLine($"gslbdns: {ex.Message}");
+    return 2;
+}
 catch (Exception ex)
 {
     Console.Error.WriteLine($"gslbdns: cannot start: {ex.Message}");

@@ -60,6 +60,12 @@ public static class CommandLine
           --rrl-log-only            count and log what would be limited, answer everything
           --rrl-table-size N        rate-limit accounts kept, allocated at start (default: 65536)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
+          --query-log PATH|-        one JSON line per query, appended to PATH (reopened on SIGHUP)
+                                    or written to stdout; see docs/query-log.md (default: none)
+          --query-log-sample N      log 1 in N queries (default: 1, every query)
+          --dnstap unix:PATH|file:PATH
+                                    dnstap of every query and response to a collector's socket
+                                    or a Frame Streams file (default: none)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
 
@@ -130,6 +136,9 @@ public static class CommandLine
                 "--rrl-prefix-v6" => "Server:Rrl:PrefixV6",
                 "--rrl-exempt" => $"Server:Rrl:Exempt:{exemptCount++}",
                 "--rrl-table-size" => "Server:Rrl:TableSize",
+                "--query-log" => "Server:QueryLog",
+                "--query-log-sample" => "Server:QueryLogSample",
+                "--dnstap" => "Server:Dnstap",
                 _ => null,
             };
             if (key is null)

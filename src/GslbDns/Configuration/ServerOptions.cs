@@ -62,4 +62,13 @@ public sealed class ServerOptions
 
     /// <summary>Watch the zones folder and reload on change (SIGHUP always reloads).</summary>
     public bool WatchZones { get; set; } = true;
+
+    /// <summary>Query log: one JSON line per query to this file (appended), "-" for standard output, or none.</summary>
+    public string? QueryLog { get; set; }
+
+    /// <summary>Log 1 in this many queries.</summary>
+    public int QueryLogSample { get; set; } = 1;
+
+    /// <summary>dnstap output: "unix:PATH" (a collector's socket) or "file:PATH", or none.</summary>
+    public string? Dnstap { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using GslbDns.Listening;
+using GslbDns.Tapping;
 
 namespace GslbDns.Configuration;
 
@@ -31,8 +32,38 @@ public static class ServerOptionsValidator
             && IsInside(options.ApiTokens, options.Zones))
             problems.Add($"ApiTokens file '{options.ApiTokens}' is inside the zones folder '{options.Zones}'; "
                 + "keep secrets out of it (the zones folder is usually kept in git)");
+        if (!IsNone(options.QueryLog) && options.QueryLog != QueryLogFile.StandardOutput && CannotWrite(options.QueryLog!) is { } logError)
+            problems.Add($"QueryLog '{options.QueryLog}' cannot be written: {logError} (--query-log PATH, or - for stdout)");
+        if (options.QueryLogSample < 1)
+            problems.Add($"QueryLogSample {options.QueryLogSample} is below 1; --query-log-sample N logs 1 in N queries");
+        if (!IsNone(options.Dnstap))
+        {
+            if (!DnstapTarget.TryParse(options.Dnstap!, out var dnstap, out var dnstapError))
+                problems.Add(dnstapError + " (--dnstap)");
+            else if (dnstap.Transport == DnstapTransport.File && CannotWrite(dnstap.Path) is { } fileError)
+                problems.Add($"Dnstap file '{dnstap.Path}' cannot be written: {fileError}");
+            else if (dnstap.Transport == DnstapTransport.Unix && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(dnstap.Path))))
+                problems.Add($"Dnstap socket '{dnstap.Path}': its folder does not exist");
+        }
         ValidateRrl(options.Rrl, problems);
         return problems;
+    }
+
+    /// <summary>
+    /// Why a file cannot be opened for writing, or null when it can: opened for appending (created
+    /// when missing, never cut short), so a wrong path stops the start instead of losing every record.
+    /// </summary>
+    private static string? CannotWrite(string path)
+    {
+        try
+        {
+            using var _ = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return ex.Message;
+        }
     }
 
     private static void ValidateRrl(RateLimiting.RrlOptions rrl, List<string> problems)

@@ -12,6 +12,7 @@ using GslbDns.Pipeline;
 using GslbDns.Steering;
 using GslbDns.Steering.Geo;
 using GslbDns.Steering.State;
+using GslbDns.Tapping;
 using GslbDns.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public static class GslbDnsServiceCollectionExtensions
         var problems = ServerOptionsValidator.Validate(options);
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException(string.Join("; ", problems));
+            throw new ServerOptionsException(problems);
         }
 
         services.AddSingleton(options);
@@ -116,6 +117,8 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
         services.AddHostedService(sp => sp.GetRequiredService<LoadPuller>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());
+        // Query log and dnstap: before the listeners, so their writers start first and stop last.
+        services.AddQueryTaps(options);
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;
     }

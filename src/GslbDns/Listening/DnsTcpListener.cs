@@ -88,13 +88,17 @@ internal sealed class DnsTcpListener : IDisposable
 
     private void Admit(Socket client)
     {
-        ClientAddress address;
-        ushort port;
+        ClientAddress address, server;
+        ushort port, serverPort;
         try
         {
             var remote = (IPEndPoint)client.RemoteEndPoint!;
             address = ClientAddress.FromIPAddress(remote.Address);
             port = (ushort)remote.Port;
+            // The connection's own end: the address queried, also under a wildcard listener.
+            var local = (IPEndPoint)client.LocalEndPoint!;
+            server = ClientAddress.FromIPAddress(local.Address);
+            serverPort = (ushort)local.Port;
             // Replies are written whole; Nagle would only delay the last segment of each.
             client.NoDelay = true;
         }
@@ -104,7 +108,7 @@ internal sealed class DnsTcpListener : IDisposable
             client.Dispose();
             return;
         }
-        var connection = new TcpConnection(client, LocalEndPoint, new RequestContext(Transport.Tcp, address, port), _options, _handler, _connections, _logger, _handlerErrors);
+        var connection = new TcpConnection(client, LocalEndPoint, new RequestContext(Transport.Tcp, address, port, server, serverPort), _options, _handler, _connections, _logger, _handlerErrors);
         if (_connections.TryStart(connection))
         {
             return;

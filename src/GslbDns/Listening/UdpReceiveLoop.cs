@@ -20,6 +20,8 @@ internal sealed class UdpReceiveLoop
 
     private readonly Socket _socket;
     private readonly IPEndPoint _localEndPoint;
+    private readonly ClientAddress _server;
+    private readonly ushort _serverPort;
     private readonly IQueryHandler _handler;
     private readonly ILogger _logger;
     private readonly Thread _thread;
@@ -34,6 +36,9 @@ internal sealed class UdpReceiveLoop
         _socket = socket;
         _batching = batching && LinuxDatagrams.IsSupported;
         _localEndPoint = localEndPoint;
+        // Each socket is bound to one address (wildcards are expanded), so it is the address queried.
+        _server = ClientAddress.FromIPAddress(localEndPoint.Address);
+        _serverPort = (ushort)localEndPoint.Port;
         _handler = handler;
         _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = $"dns-udp {localEndPoint} #{index}" };
@@ -101,7 +106,7 @@ internal sealed class UdpReceiveLoop
                     {
                         continue;
                     }
-                    int length = Handle(batch.Query(i), batch.Response(i), new RequestContext(Transport.Udp, batch.Sender(i), batch.SenderPort(i)));
+                    int length = Handle(batch.Query(i), batch.Response(i), new RequestContext(Transport.Udp, batch.Sender(i), batch.SenderPort(i), _server, _serverPort));
                     if (length > 0)
                     {
                         batch.QueueReply(replies++, i, length);
@@ -184,7 +189,7 @@ internal sealed class UdpReceiveLoop
                 return;
             }
 
-            int length = Handle(query.AsSpan(0, received), response.AsSpan(), new RequestContext(Transport.Udp, ClientAddress.FromSocketAddress(peer), ClientAddress.PortOf(peer.Buffer.Span)));
+            int length = Handle(query.AsSpan(0, received), response.AsSpan(), new RequestContext(Transport.Udp, ClientAddress.FromSocketAddress(peer), ClientAddress.PortOf(peer.Buffer.Span), _server, _serverPort));
             if (length == 0)
             {
                 continue;

@@ -36,7 +36,8 @@ public sealed class GslbDnsMeter : IDisposable
     private MetricsSnapshot? _snapshot;
 
     public GslbDnsMeter(QueryMetrics queries, DnsServerListeners listeners, ZoneStore zones, StatusReport status, HealthMonitor health,
-        RegionStateStore state, LoadLedger ledger, GeoDatabaseWatcher geo, TimeProvider time)
+        RegionStateStore state, LoadLedger ledger, GeoDatabaseWatcher geo, TimeProvider time,
+        Tapping.QueryLogWriter? queryLog = null, Tapping.DnstapWriter? dnstap = null)
     {
         Queries = queries;
         _zones = zones;
@@ -62,6 +63,16 @@ public sealed class GslbDnsMeter : IDisposable
         Counter("gslbdns_rrl_limited_responses", "UDP replies response rate limiting acted on: dropped, slipped (sent truncated), badcookie, would_limit (log-only).", () =>
             QueryMetrics.RrlActions.Select((action, i) => Measure(queries.RateLimited(i), ("action", action))));
         Gauge("gslbdns_tcp_connections", "TCP connections open now.", () => [Measure(listeners.OpenTcpConnections)]);
+        if (queryLog is not null)
+        {
+            Counter("gslbdns_query_log_records", "Query log lines written, and dropped because the writer fell behind (answers never wait).", () =>
+                [Measure(queryLog.Written, ("state", "written")), Measure(queryLog.Dropped, ("state", "dropped"))]);
+        }
+        if (dnstap is not null)
+        {
+            Counter("gslbdns_dnstap_messages", "dnstap queries written, dropped (writer behind or collector away), and clipped (message too big to copy).", () =>
+                [Measure(dnstap.Written, ("state", "written")), Measure(dnstap.Dropped, ("state", "dropped")), Measure(dnstap.Clipped, ("state", "clipped"))]);
+        }
         Counter("gslbdns_tcp_connections_refused", "TCP connections refused because the connection cap (--tcp-max-connections) was reached.",
             () => [Measure(listeners.RefusedTcpConnections)]);
 

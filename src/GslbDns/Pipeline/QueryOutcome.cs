@@ -24,6 +24,12 @@ public readonly ref struct QueryOutcome
     /// <summary>The source port; 0 when the listener does not know it.</summary>
     public ushort ClientPort { get; init; }
 
+    /// <summary>Our address the query came to.</summary>
+    public ClientAddress Server { get; init; }
+
+    /// <summary>Our port the query came to; 0 when the listener does not know it.</summary>
+    public ushort ServerPort { get; init; }
+
     /// <summary>How the message parsed: a query, a drop, FORMERR, NOTIMP, BADVERS.</summary>
     public ParseOutcome Parsed { get; init; }
 

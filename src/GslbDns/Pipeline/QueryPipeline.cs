@@ -88,6 +88,8 @@ public sealed class QueryPipeline : IQueryHandler
             Transport = context.Transport,
             Client = context.Client,
             ClientPort = context.ClientPort,
+            Server = context.Server,
+            ServerPort = context.ServerPort,
             Parsed = facts.Parsed,
             QType = query.QuestionEnd > 0 ? query.QType : 0,
             QName = query.QuestionEnd > 0 ? query.QName : default,

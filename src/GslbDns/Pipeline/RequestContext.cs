@@ -12,11 +12,13 @@ public enum Transport : byte
 /// <summary>What the listener knows about a request: how it came and from where.</summary>
 public readonly struct RequestContext
 {
-    public RequestContext(Transport transport, ClientAddress client, ushort clientPort = 0)
+    public RequestContext(Transport transport, ClientAddress client, ushort clientPort = 0, ClientAddress server = default, ushort serverPort = 0)
     {
         Transport = transport;
         Client = client;
         ClientPort = clientPort;
+        Server = server;
+        ServerPort = serverPort;
     }
 
     public Transport Transport { get; }
@@ -26,6 +28,12 @@ public readonly struct RequestContext
 
     /// <summary>The source port (dnstap and the query log record it); 0 when unknown.</summary>
     public ushort ClientPort { get; }
+
+    /// <summary>Our address the query was sent to (dnstap's response_address); meaningful when <see cref="ServerPort"/> is not 0.</summary>
+    public ClientAddress Server { get; }
+
+    /// <summary>Our port the query was sent to; 0 when the listener does not say.</summary>
+    public ushort ServerPort { get; }
 }
 
 /// <summary>

@@ -63,7 +63,7 @@ public sealed class ApiTokenReloadTests
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "example.com.zone"), Zone);
             await File.WriteAllTextAsync(Path.Combine(folder, "tokens.yaml"), Tokens);
-            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartOnFolderAsync(folder,
+            var e = await Assert.ThrowsAsync<GslbDns.Configuration.ServerOptionsException>(() => TestServer.StartOnFolderAsync(folder,
                 new Dictionary<string, string?> { ["Server:ApiTokens"] = Path.Combine(folder, "tokens.yaml") }));
             Assert.Contains("is inside the zones folder", e.Message, StringComparison.Ordinal);
         }

@@ -5,6 +5,7 @@ using GslbDns.Steering;
 using GslbDns.Steering.Geo;
 using GslbDns.Steering.Policy;
 using GslbDns.Steering.State;
+using GslbDns.Tapping;
 using GslbDns.Zones;
 using GslbDns.Zones.Reading;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -94,6 +95,43 @@ public sealed class QueryPipelineAllocationTests
         bytes.AddRange([(byte)(type >> 8), (byte)type, 0, 1]);
         if (ecs) bytes.AddRange([0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 11, 0, 8, 0, 7, 0, 1, 24, 0, 198, 51, 100]);
         return [.. bytes];
+    }
+
+    [Theory]
+    [InlineData("static.example.com.", 1, false, false, 1)]
+    [InlineData("www.example.com.", 1, true, false, 1)]
+    [InlineData("www.example.com.", 1, true, true, 3)]
+    [InlineData("nope.example.com.", 1, false, true, 1)]
+    public void Handle_WithQueryLogAndDnstap_AllocatesNothingPerQuery(string name, ushort type, bool ecs, bool tcp, int sample)
+    {
+        // The real taps with their writer threads running (writing to /dev/null), so slots are
+        // claimed, filled and published as in the server: a queue left full would only measure drops.
+        var logQueue = new TapQueue<QueryLogRecord>(TappingServiceCollectionExtensions.QueueCapacity, QueryLogTap.PayloadBytes);
+        var dnstapQueue = new TapQueue<DnstapRecord>(TappingServiceCollectionExtensions.DnstapQueueCapacity, DnstapTap.PayloadBytes);
+        using var log = new QueryLogWriter(logQueue, new QueryLogFile("null", () => Stream.Null), sample, TimeProvider.System, NullLogger<QueryLogWriter>.Instance);
+        using var dnstap = new DnstapWriter(dnstapQueue, new FrameStreamFile("/dev/null", FrameStreamControl.DnstapContentType),
+            new DnstapEncoder("test", "test"), TimeProvider.System, NullLogger<DnstapWriter>.Instance);
+        log.Start();
+        dnstap.Start();
+        var pipeline = BuildPipeline(taps: [new QueryLogTap(logQueue, sample), new DnstapTap(dnstapQueue)]);
+        var query = Query(name, type, ecs);
+        var response = new byte[65535];
+        var context = new RequestContext(tcp ? Transport.Tcp : Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")), 53000);
+        for (int i = 0; i < 100; i++) Assert.True(pipeline.Handle(query, response, context) > 12);
+
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5 && fewest > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) pipeline.Handle(query, response, context);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
+
+        // The records did go through the taps, most of them written rather than dropped.
+        log.Stop();
+        dnstap.Stop();
+        Assert.True(log.Written > 0 && dnstap.Written > 0, $"log {log.Written} written, dnstap {dnstap.Written} written");
     }
 
     [Theory]
