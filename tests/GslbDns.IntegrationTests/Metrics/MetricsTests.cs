@@ -37,8 +37,7 @@ public class MetricsTests
     public async Task QueryPathCounters_MoveWithEveryKindOfQuery()
     {
         await using var server = await TestServer.StartAsync(
-            new Dictionary<string, string> { ["example.com.zone"] = Zone, ["big.test.zone"] = BigZone() },
-            new Dictionary<string, string?> { ["Server:TcpMaxConnections"] = "1" }, ipv6: true);
+            new Dictionary<string, string> { ["example.com.zone"] = Zone, ["big.test.zone"] = BigZone() }, ipv6: true);
         var before = await MetricsScrape.GetAsync(server.ApiBase!);
         Assert.StartsWith("text/plain; version=0.0.4", before.ContentType, StringComparison.Ordinal);
 
@@ -79,7 +78,13 @@ public class MetricsTests
         // The truncated TXT reply is under 512 bytes; the request of 5 bytes sits in the le="100" bucket.
         Assert.True(Delta("gslbdns_dns_request_size_bytes_bucket", L("proto", "udp"), L("le", "100")) >= 1);
         Assert.True(Delta("gslbdns_dns_response_size_bytes_sum", L("proto", "udp")) > 0);
+    }
 
+    [Fact]
+    public async Task TcpConnections_OpenAndRefusedAtTheCap()
+    {
+        await using var server = await TestServer.StartAsync("example.com.zone", Zone, new Dictionary<string, string?> { ["Server:TcpMaxConnections"] = "1" });
+        var before = await MetricsScrape.GetAsync(server.ApiBase!);
         // The connection cap is 1: while one connection is held open the next is refused.
         using var held = new TcpClient();
         await held.ConnectAsync(server.Endpoint);
@@ -224,6 +229,28 @@ public class MetricsTests
         Assert.Equal(1, loaded.Sum("gslbdns_region_drained", L("service", "www.example.com"), L("region", "us")));
         Assert.Equal(0, loaded.Sum("gslbdns_region_drained", L("service", "www.example.com"), L("region", "eu")));
         await PromtoolAsync(loaded.Text);
+    }
+
+    [Fact]
+    public async Task QueryLogAndDnstap_CountWhatTheyWrote()
+    {
+        var folder = TempFolder.Create();
+        await using var server = await TestServer.StartAsync("example.com.zone", Zone, new Dictionary<string, string?>
+        {
+            ["Server:QueryLog"] = Path.Combine(folder, "queries.jsonl"),
+            ["Server:Dnstap"] = "file:" + Path.Combine(folder, "dnstap.fstrm"),
+        });
+        for (int i = 0; i < 5; i++) await server.Client.QueryAsync(i % 2 == 0, "ns1.example.com", RecordType.A);
+        await Poll.UntilAsync(async () =>
+        {
+            var scrape = await MetricsScrape.GetAsync(server.ApiBase!);
+            return scrape.Sum("gslbdns_query_log_records_total", L("state", "written")) == 5
+                && scrape.Sum("gslbdns_dnstap_messages_total", L("state", "written")) == 5;
+        }, "the writers' counts reached the scrape");
+        var last = await MetricsScrape.GetAsync(server.ApiBase!);
+        Assert.Equal(0, last.Sum("gslbdns_query_log_records_total", L("state", "dropped")));
+        Assert.Equal(0, last.Sum("gslbdns_dnstap_messages_total", L("state", "dropped")));
+        Assert.Equal(5, (await File.ReadAllLinesAsync(Path.Combine(folder, "queries.jsonl"))).Length);
     }
 
     [Fact]
