@@ -66,6 +66,8 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<ApiRequests>();
         services.AddSingleton<IApiEndpoints, LoadEndpoints>();
         services.AddSingleton<IApiEndpoints, DrainEndpoints>();
+        services.AddSingleton<IApiEndpoints, ChangesEndpoints>();
+        services.AddSingleton<IApiEndpoints, StatusPageEndpoints>();
         services.AddSingleton<ApiHost>();
 
         // Start order matters: API drains are in the state store before the zones load (the first
