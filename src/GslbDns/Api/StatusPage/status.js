@@ -52,6 +52,10 @@
     const d = new Date(iso);
     return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${clock(iso)}`;
   }
+  // The clock alone on the server's day, the date with it otherwise.
+  function when(iso, now) {
+    return dateTime(iso).slice(0, 10) === dateTime(now).slice(0, 10) ? clock(iso) : dateTime(iso);
+  }
   function age(seconds) {
     if (seconds < 0) seconds = 0;
     if (seconds < 90) return `${Math.round(seconds)} s`;
@@ -136,10 +140,10 @@
       });
       const title = svg('title');
       title.textContent = place.entries.map((e) => `${e.service} ${e.region.region}: ${e.state.text}`).join('\n');
-      const marker = svg('circle', { class: `marker state-${worst.state.key}`, cx: x.toFixed(1), cy: y.toFixed(1), r: 3.2 });
+      const marker = svg('circle', { class: `marker state-${worst.state.key}`, cx: x.toFixed(1), cy: y.toFixed(1), r: 4 });
       marker.append(title);
       const names = [...new Set(place.entries.map((e) => e.region.region))].join(' / ');
-      const label = svg('text', { class: 'marker-label', x: (x + 4.5).toFixed(1), y: (y + 1.5).toFixed(1) });
+      const label = svg('text', { class: 'marker-label', x: (x + 5.5).toFixed(1), y: (y + 2).toFixed(1) });
       label.textContent = `${names} · ${worst.state.text}`;
       group.append(marker, label);
       layer.append(group);
@@ -180,6 +184,7 @@
       const target = el('div', { class: 'sub' });
       const pill = el('span', { class: 'pill' });
       const healthNote = el('div', { class: 'sub' });
+      const addressCount = el('span', { class: 'sub' });
       const admin = el('span', { class: 'admin' });
       const adminSub = el('div', { class: 'sub' });
       const fill = el('div', { class: 'fill' });
@@ -191,10 +196,10 @@
       const button = el('button', { type: 'button', class: 'drain', hidden: true });
       button.addEventListener('click', () => act(service.service, id, button.dataset.verb));
       const head = el('tr', { class: 'region-row' },
-        el('td', {}, swatch, name, target), el('td', {}, pill, healthNote), el('td', {}),
+        el('td', {}, swatch, name, target), el('td', {}, pill, healthNote), el('td', {}, addressCount),
         el('td', {}, admin, adminSub), el('td', {}, bar, loadText), el('td', {}, answers), el('td', {}, button));
       const body = el('tbody', { class: 'region', 'data-region': id }, head);
-      rows = { body, swatch, target, pill, healthNote, admin, adminSub, fill, tickStart, tickFull, bar, loadText, answers, button, addresses: new Map() };
+      rows = { body, swatch, target, pill, healthNote, addressCount, admin, adminSub, fill, tickStart, tickFull, bar, loadText, answers, button, addresses: new Map() };
       entry.regions.set(id, rows);
     }
     const state = regionState(region);
@@ -205,6 +210,8 @@
     rows.target.textContent = region.target;
     setPill(rows.pill, state.key, state.text);
     rows.healthNote.textContent = state.key === 'drain' || state.key === 'admin-down' ? `health ${region.health}` : '';
+    const up = region.addresses.filter((a) => a.verdict === 'up').length;
+    rows.addressCount.textContent = `${up} of ${region.addresses.length} address${region.addresses.length === 1 ? '' : 'es'} up`;
     const admin = adminText(region);
     rows.admin.textContent = admin.text;
     rows.adminSub.textContent = admin.sub;
@@ -241,7 +248,7 @@
 
   function addressText(a, now) {
     const parts = [];
-    if (a.since) parts.push(`${a.verdict} since ${dateTime(a.since)} (${age(since(a.since, now))} ago${a.reason ? `, ${a.reason}` : ''})`);
+    if (a.since) parts.push(`${a.verdict} since ${when(a.since, now)} (${age(since(a.since, now))} ago${a.reason ? `, ${a.reason}` : ''})`);
     else if (a.reason) parts.push(a.reason);
     if (a.lastResult) {
       const latency = a.latencyMs == null ? '' : ` in ${a.latencyMs < 10 ? a.latencyMs.toFixed(1) : Math.round(a.latencyMs)} ms`;
@@ -344,10 +351,11 @@
         regions++;
         const key = regionState(region).key;
         if (key === 'down' || key === 'admin-down') down++;
-        if (key === 'drain') drained++;
+        if (region.admin === 'drain') drained++;
       }
     }
-    $('summary').textContent = `${status.services.length} service(s), ${regions} region(s): ${down} down, ${drained} draining · server time ${dateTime(status.time)} UTC`;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    $('summary').textContent = `${plural(status.services.length, 'service')}, ${plural(regions, 'region')}: ${down} down, ${drained} drained · ${dateTime(status.time)} UTC`;
   }
 
   // ---- the change list ----
