@@ -21,7 +21,7 @@ public sealed partial class StatusPageEndpointTests
         string html = await page.Content.ReadAsStringAsync();
 
         var assets = AssetReference().Matches(html).Select(m => m.Groups[1].Value).ToArray();
-        Assert.Equal(["/ui/status.css", "/ui/world.js", "/ui/status.js"], assets);
+        Assert.Equal(["/ui/status.css", "/ui/page.js", "/ui/world.js", "/ui/map.js", "/ui/services.js", "/ui/status.js"], assets);
         foreach (var asset in assets)
         {
             using var response = await client.GetAsync(new Uri(s.Api, asset));
