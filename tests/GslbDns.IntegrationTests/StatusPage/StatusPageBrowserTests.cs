@@ -93,6 +93,11 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
             Region(browser, "us").FindElement(By.CssSelector("button.drain")).Click();
             await UntilAsync(browser, "the 403 shown", () => browser.FindElement(By.Id("action-message")).Text.Contains(
                 "HTTP 403: token 'eu-lb' may not undrain regions (it needs 'admin: true' in the tokens file)", StringComparison.Ordinal));
+            browser.FindElement(By.Id("token-forget")).Click();
+            browser.FindElement(By.Id("token")).SendKeys("not-a-token-of-this-server" + Keys.Enter);
+            Region(browser, "us").FindElement(By.CssSelector("button.drain")).Click();
+            await UntilAsync(browser, "the 401 shown", () => browser.FindElement(By.Id("action-message")).Text.EndsWith(
+                "HTTP 401: the token is not valid (not in the tokens file)", StringComparison.Ordinal));
             Assert.Equal("drain", (await s.RegionAsync("us")).Admin);
 
             // The server goes away: a banner says so; it comes back: the banner goes, the same page carries on.
