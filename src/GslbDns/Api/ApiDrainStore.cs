@@ -96,7 +96,7 @@ public sealed class ApiDrainStore : IHostedService
                     Log.ApiDrainsLoaded(_logger, _drains.Count, FilePath, string.Join(", ", _drains.Keys.Select(Text)));
                 }
             }
-            _state.SetApiDrains(_drains.Keys);
+            _state.SetApiDrains(_drains.Keys, FileName);
         }
     }
 
@@ -122,7 +122,7 @@ public sealed class ApiDrainStore : IHostedService
             }
             Write(next.Values.OrderBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Region, StringComparer.Ordinal).ToList());
             _drains = next;
-            _state.SetApiDrains(_drains.Keys);
+            _state.SetApiDrains(_drains.Keys, by);
         }
     }
 

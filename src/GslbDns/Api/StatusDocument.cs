@@ -7,13 +7,15 @@ namespace GslbDns.Api;
 public sealed record StatusDocument(DateTimeOffset Time, IReadOnlyList<ServiceStatus> Services);
 
 /// <param name="AnswersLastMinute">Steered answers of the service over the last minute, all regions together.</param>
+/// <param name="AnswerSeriesSeconds">The length of one interval of each region's <c>answerSeries</c>.</param>
 public sealed record ServiceStatus(
     string Service,
     string Zone,
     bool Degraded,
     LoadPolicyView LoadPolicy,
     long AnswersLastMinute,
-    IReadOnlyList<RegionStatusView> Regions);
+    IReadOnlyList<RegionStatusView> Regions,
+    double AnswerSeriesSeconds = 0);
 
 /// <summary>The service's <c>load</c> block: where shedding starts and is full, where shed clients go, how long a report counts.</summary>
 public sealed record LoadPolicyView(double ShedStart, double ShedFull, string Spill, double ReportTtlSeconds);
@@ -21,6 +23,9 @@ public sealed record LoadPolicyView(double ShedStart, double ShedFull, string Sp
 /// <param name="Health">The region as a whole: up, down or unknown.</param>
 /// <param name="Admin">The override in force: active, drain or down.</param>
 /// <param name="AnswerShare">The region's share of the service's answers over the last minute (0 when there were none).</param>
+/// <param name="Addresses">Each address with its verdict, since when, and the last probe's result and latency.</param>
+/// <param name="Location">Where the policy places the region; null when it gives no location.</param>
+/// <param name="AnswerSeries">Answers steered to the region in each interval of the last five minutes, oldest first (the last is the one running).</param>
 public sealed record RegionStatusView(
     string Region,
     string Target,
@@ -30,7 +35,12 @@ public sealed record RegionStatusView(
     RegionLoadView Load,
     long AnswersLastMinute,
     double AnswerShare,
-    IReadOnlyList<AddressHealthView> Addresses);
+    IReadOnlyList<AddressHealthView> Addresses,
+    LocationView? Location = null,
+    IReadOnlyList<long>? AnswerSeries = null);
+
+/// <summary>A point in decimal degrees, as the policy's <c>location: [latitude, longitude]</c>.</summary>
+public sealed record LocationView(double Latitude, double Longitude);
 
 /// <param name="File">What zones/admin-state.yaml says: active, drain or down.</param>
 /// <param name="Api">Drained over the API.</param>

@@ -54,11 +54,14 @@ public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionSta
                         },
                         answers,
                         total == 0 ? 0 : Math.Round((double)answers / total, 4),
-                        regionHealth?.Addresses ?? []));
+                        regionHealth?.Addresses ?? [],
+                        config.Location is { } at ? new LocationView(at.Latitude, at.Longitude) : null,
+                        state.AnswerSeries(key)));
                 }
                 var load = policy.Load;
                 services.Add(new ServiceStatus(serviceName, Name(served.Zone.Origin), steering.State.IsDegraded(policy.Index),
-                    new LoadPolicyView(load.ShedStart, load.ShedFull, Lower(load.Spill), load.ReportTtl.TotalSeconds), total, regions));
+                    new LoadPolicyView(load.ShedStart, load.ShedFull, Lower(load.Spill), load.ReportTtl.TotalSeconds), total, regions,
+                    RegionStateStore.SampleSeconds));
             }
         }
         return new StatusDocument(now, services);

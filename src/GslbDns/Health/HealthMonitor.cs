@@ -56,7 +56,7 @@ public sealed class HealthMonitor : IAsyncDisposable
                 _state.ForgetHealth(stopped.SelectMany(c => c.Check.Addresses).Where(a => !stillChecked.Contains(a)));
                 // A new check starts at its initial verdict, also where an older check of the address said otherwise.
                 var initial = started.SelectMany(c => c.Check.Addresses.Select(a => (a, c.Check.Spec.Initial))).ToArray();
-                if (initial.Length > 0) _state.SetHealth(initial, TimeSpan.Zero);
+                if (initial.Length > 0) _state.SetHealth(initial, TimeSpan.Zero, "check started");
             });
     }
 
@@ -66,7 +66,7 @@ public sealed class HealthMonitor : IAsyncDisposable
         Log.HealthChanged(_logger, check.Check.Key.Endpoint.ToString(), check.Check.Key.Service.ToString(), check.Check.Key.Region,
             Text(old), Text(now), reason);
         var hold = TimeSpan.FromTicks(spec.Interval.Ticks * spec.Fall);
-        _state.SetHealth(check.Check.Addresses.Select(a => (a, now)).ToArray(), hold);
+        _state.SetHealth(check.Check.Addresses.Select(a => (a, now)).ToArray(), hold, reason);
     }
 
     public static string Text(HealthStatus status) => status.ToString().ToLowerInvariant();

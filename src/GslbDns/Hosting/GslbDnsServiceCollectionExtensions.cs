@@ -95,6 +95,8 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<ApiRequests>();
         services.AddSingleton<IApiEndpoints, LoadEndpoints>();
         services.AddSingleton<IApiEndpoints, DrainEndpoints>();
+        services.AddSingleton<IApiEndpoints, ChangesEndpoints>();
+        services.AddSingleton<IApiEndpoints, StatusPageEndpoints>();
         services.AddSingleton<ApiHost>();
 
         // Metrics: counted on the query path by a tap, read on each scrape of GET /metrics.

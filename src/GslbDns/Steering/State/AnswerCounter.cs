@@ -5,7 +5,8 @@ namespace GslbDns.Steering.State;
 /// increments one cell of a few padded lines picked by thread, with an interlocked add: no lock, no
 /// allocation, and threads on different cores do not fight over one cache line (a line holds the
 /// seven reasons of one stripe). Readers add the cells up; a sampler keeps a ring of totals so the
-/// share of answers over the last minute can be given.
+/// share of answers over the last minute can be given, and the answers of each sampling interval over
+/// the last five minutes (<see cref="Series"/>, the status page's chart).
 /// </summary>
 public sealed class AnswerCounter
 {
@@ -14,11 +15,14 @@ public sealed class AnswerCounter
     /// <summary>One stripe per 64-byte line: a cell per reason (<see cref="SteeringReason"/> 1..7).</summary>
     private const int Stride = 8;
 
-    /// <summary>Samples kept: 12 × 5 s = the last minute.</summary>
+    /// <summary>Samples in the window of <see cref="Recent"/>: 12 × 5 s = the last minute.</summary>
     public const int Samples = 12;
 
+    /// <summary>Intervals in <see cref="Series"/>: 60 × 5 s = the last five minutes.</summary>
+    public const int SeriesLength = 60;
+
     private readonly long[] _cells = new long[Stripes * Stride];
-    private readonly long[] _ring = new long[Samples + 1];
+    private readonly long[] _ring = new long[Math.Max(Samples, SeriesLength) + 1];
     private int _next;
     private int _filled;
 
@@ -62,10 +66,36 @@ public sealed class AnswerCounter
         {
             lock (_ring)
             {
-                if (_filled == 0) return Total;
-                int oldest = _filled < _ring.Length ? 0 : _next;
+                // Younger than the window: everything counted since the counter began.
+                if (_filled < Samples + 1) return Total;
+                int oldest = (_next - (Samples + 1) + _ring.Length) % _ring.Length;
                 return Total - _ring[oldest];
             }
         }
+    }
+
+    /// <summary>
+    /// Answers counted in each of the last <see cref="SeriesLength"/> sampling intervals, oldest first;
+    /// the last is the interval running now (since the latest sample). Intervals before the counter
+    /// existed count 0.
+    /// </summary>
+    public long[] Series()
+    {
+        var series = new long[SeriesLength];
+        long total = Total;
+        lock (_ring)
+        {
+            // Totals at the kept samples, oldest first; before the first sample ever the total was 0.
+            int kept = _filled;
+            var totals = new long[kept + 1];
+            int first = _filled < _ring.Length ? 0 : _next;
+            for (int i = 0; i < kept; i++) totals[i + 1] = _ring[(first + i) % _ring.Length];
+            int from = _filled < _ring.Length ? 0 : 1;
+            // totals[from..] are known; each step between two is one interval.
+            int slot = SeriesLength - 1;
+            series[slot--] = total - totals[kept];
+            for (int i = kept; i > from && slot >= 0; i--) series[slot--] = totals[i] - totals[i - 1];
+        }
+        return series;
     }
 }

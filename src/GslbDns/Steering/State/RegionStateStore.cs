@@ -13,6 +13,14 @@ public readonly record struct RegionKey(DnsName Service, string Region)
 public readonly record struct AddressKey(DnsName Service, string Region, UInt128 Address)
 {
     public RegionKey RegionKey => new(Service, Region);
+
+    /// <summary>The address as text (dotted quad for IPv4).</summary>
+    public string AddressText()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, Address);
+        return ((Address >> 32) == 0xffff ? new System.Net.IPAddress(bytes[12..]) : new System.Net.IPAddress(bytes)).ToString();
+    }
 }
 
 /// <summary>
@@ -20,7 +28,8 @@ public readonly record struct AddressKey(DnsName Service, string Region, UInt128
 /// overrides (the admin file and API drains) and answer counters per region, keyed by service, region
 /// and address names, so they survive every reload of zones and policies. Each compiled policy attaches to it and gets a <see cref="PublishedRegionState"/>
 /// indexed the way its own document is; every change rebuilds those immutable tables off the query
-/// path and publishes each with one reference write.
+/// path and publishes each with one reference write. Every change it applies is also written to
+/// <see cref="Changes"/>, the history the status page shows.
 /// </summary>
 public sealed class RegionStateStore : IDisposable
 {
@@ -35,13 +44,14 @@ public sealed class RegionStateStore : IDisposable
     private Dictionary<RegionKey, AdminRegionState> _admin = [];
     private HashSet<RegionKey> _apiDrains = [];
     private readonly HashSet<RegionKey> _pulledDrains = [];
+    private readonly Dictionary<RegionKey, bool> _shedding = [];
     private List<Attachment> _attached = [];
 
     public RegionStateStore(TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _expiry = _time.CreateTimer(_ => Rebuild(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        var every = TimeSpan.FromMinutes(1) / AnswerCounter.Samples;
+        var every = TimeSpan.FromSeconds(SampleSeconds);
         _sampler = _time.CreateTimer(_ => SampleCounters(), null, every, every);
     }
 
@@ -73,9 +83,13 @@ public sealed class RegionStateStore : IDisposable
             var regions = _attached.SelectMany(a => a.Document.Services.SelectMany(s => s.Regions.Select(r => new RegionKey(s.Name, r.Name)))).ToHashSet();
             // A region removed from the policy drops its report and its counter; a drain stays (the operator's word).
             foreach (var key in _loads.Keys.Where(k => !regions.Contains(k)).ToArray()) _loads.Remove(key);
+            foreach (var key in _shedding.Keys.Where(k => !regions.Contains(k)).ToArray()) _shedding.Remove(key);
             foreach (var key in _counters.Keys.Where(k => !regions.Contains(k) && !(k.Region == ServiceWide && names.Contains(k.Service))).ToArray()) _counters.Remove(key);
         }
     }
+
+    /// <summary>The latest changes of health, drains, admin-file entries and load shedding.</summary>
+    public StateChangeLog Changes { get; } = new();
 
     /// <summary>The policies attached now (what is served).</summary>
     public IReadOnlyList<(PolicyDocument Document, PublishedRegionState State)> Attached
@@ -91,17 +105,27 @@ public sealed class RegionStateStore : IDisposable
     {
         lock (_gate)
         {
-            _admin = new Dictionary<RegionKey, AdminRegionState>(overrides);
+            var next = new Dictionary<RegionKey, AdminRegionState>(overrides);
+            foreach (var key in _admin.Keys.Union(next.Keys).OrderBy(k => k.ToString(), StringComparer.Ordinal))
+            {
+                AdminRegionState before = _admin.GetValueOrDefault(key), after = next.GetValueOrDefault(key);
+                if (before != after) Record(StateChangeKind.AdminFile, key, null, Lower(before), Lower(after), "admin-state.yaml");
+            }
+            _admin = next;
             RebuildLocked();
         }
     }
 
     /// <summary>Replaces the drains set over the API (persisted by their owner); they combine with the file's.</summary>
-    public void SetApiDrains(IEnumerable<RegionKey> drains)
+    /// <param name="by">Who changed them (a token name, or the drains file at start), for <see cref="Changes"/>.</param>
+    public void SetApiDrains(IEnumerable<RegionKey> drains, string? by = null)
     {
         lock (_gate)
         {
-            _apiDrains = drains.ToHashSet();
+            var next = drains.ToHashSet();
+            foreach (var key in next.Except(_apiDrains).OrderBy(k => k.ToString(), StringComparer.Ordinal)) Record(StateChangeKind.ApiDrain, key, null, "active", "drained", by);
+            foreach (var key in _apiDrains.Except(next).OrderBy(k => k.ToString(), StringComparer.Ordinal)) Record(StateChangeKind.ApiDrain, key, null, "drained", "active", by);
+            _apiDrains = next;
             RebuildLocked();
         }
     }
@@ -116,7 +140,9 @@ public sealed class RegionStateStore : IDisposable
         lock (_gate)
         {
             bool changed = drained ? _pulledDrains.Add(region) : _pulledDrains.Remove(region);
-            if (changed) RebuildLocked(region.Service);
+            if (!changed) return;
+            Record(StateChangeKind.AgentDrain, region, null, drained ? "active" : "drained", drained ? "drained" : "active", "agent check");
+            RebuildLocked(region.Service);
         }
     }
 
@@ -196,6 +222,17 @@ public sealed class RegionStateStore : IDisposable
         lock (_gate) return _counters.TryGetValue(region, out var counter) ? counter.Recent : 0;
     }
 
+    /// <summary>Answers steered to <paramref name="region"/> in each of the last <see cref="AnswerCounter.SeriesLength"/> sampling intervals, oldest first.</summary>
+    public long[] AnswerSeries(RegionKey region)
+    {
+        AnswerCounter? counter;
+        lock (_gate) _counters.TryGetValue(region, out counter);
+        return counter?.Series() ?? new long[AnswerCounter.SeriesLength];
+    }
+
+    /// <summary>Seconds between two answer samples: the length of one interval of <see cref="AnswerSeries"/>.</summary>
+    public static double SampleSeconds => 60.0 / AnswerCounter.Samples;
+
     /// <summary>The region name under which a service's all-down answers are counted (no region has an empty name).</summary>
     public const string ServiceWide = "";
 
@@ -237,7 +274,8 @@ public sealed class RegionStateStore : IDisposable
     /// all the addresses it stands for in one table). <paramref name="hold"/> is how long the
     /// service counts as recently changed (fall × interval), which shortens its answers' TTL.
     /// </summary>
-    public void SetHealth(IReadOnlyList<(AddressKey Key, HealthStatus Health)> verdicts, TimeSpan hold)
+    /// <param name="reason">What made the verdicts change (the probe result), for <see cref="Changes"/>.</param>
+    public void SetHealth(IReadOnlyList<(AddressKey Key, HealthStatus Health)> verdicts, TimeSpan hold, string? reason = null)
     {
         lock (_gate)
         {
@@ -248,6 +286,7 @@ public sealed class RegionStateStore : IDisposable
                 bool first = !_health.ContainsKey(key);
                 _health[key] = health;
                 changed = true;
+                if (!first) Record(StateChangeKind.Health, key.RegionKey, key.AddressText(), Lower(old), Lower(health), reason);
                 // The first verdict of a new address is its initial state, not a change.
                 if (!first && hold > TimeSpan.Zero)
                 {
@@ -332,6 +371,7 @@ public sealed class RegionStateStore : IDisposable
                 var region = service.Regions[r];
                 var regionKey = new RegionKey(service.Name, region.Name);
                 regions[s][r] = WithLoad(new RegionStatus(CombinedAdmin(regionKey), health.Regions[s][r]), service, region, regionKey, now);
+                NoteShedding(regionKey, regions[s][r]);
             }
         }
         return new RegionStateTable(regions, health.Addresses, degraded, health.Filtered, health.Counters);
@@ -378,6 +418,27 @@ public sealed class RegionStateStore : IDisposable
         }
         return new HealthPart(regionHealth, anyDown, addresses, filtered, counters);
     }
+
+    /// <summary>Records a region starting or stopping to shed (the first table of a region that is not shedding is no change).</summary>
+    private void NoteShedding(RegionKey key, RegionStatus status)
+    {
+        bool shedding = status.ShedShare > 0;
+        bool known = _shedding.TryGetValue(key, out bool before);
+        if (known ? before == shedding : !shedding)
+        {
+            _shedding[key] = shedding;
+            return;
+        }
+        _shedding[key] = shedding;
+        string load = status.HasLoad ? $"load {status.Load.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}" : "no valid load report";
+        Record(StateChangeKind.Shedding, key, null, shedding ? "none" : "shedding", shedding
+            ? $"shedding {(status.ShedShare * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture)}%" : "none", load);
+    }
+
+    private void Record(StateChangeKind kind, RegionKey region, string? address, string from, string to, string? detail) =>
+        Changes.Add(_time.GetUtcNow(), kind, region, address, from, to, detail);
+
+    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     /// <summary>The status with the region's valid load report (if any) worked out for the chooser.</summary>
     private RegionStatus WithLoad(RegionStatus status, ServicePolicy service, RegionConfig region, RegionKey key, long now)
