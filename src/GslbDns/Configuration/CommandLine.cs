@@ -19,6 +19,9 @@ public static class CommandLine
           gslbdns drain SERVICE/REGION --token-file F [--api URL]
           gslbdns undrain SERVICE/REGION --token-file F [--api URL]
                                             drain a region over the API (kept in the state folder)
+          gslbdns healthcheck [--ready] [--api URL]
+                                            exit 0 if a running server's /healthz (with --ready: /readyz)
+                                            answers 200, else 1 (Docker's HEALTHCHECK)
           gslbdns geoip build SRC OUT.mmdb  write a MaxMind DB file from a JSON or CSV source
           gslbdns report --to URL... --service NAME --region NAME --token-file FILE [--interval 5s]
                   [--haproxy-stats URL|SOCKET] [--haproxy-backend NAME] [--capacity N] [--cgroup DIR]
@@ -43,6 +46,8 @@ public static class CommandLine
           --api-tls-key PEM         ... and this private key (both or neither)
           --state-dir DIR           run-time state kept across restarts (API drains)
                                     (default: "state" beside the zones folder)
+          --shutdown-grace DURATION on SIGTERM or SIGINT: /readyz turns 503, the listeners close, and TCP
+                                    queries in flight get this long to be answered (default: 5s)
           --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
@@ -90,6 +95,7 @@ public static class CommandLine
                 "--api-tls-cert" => "Server:ApiTlsCert",
                 "--api-tls-key" => "Server:ApiTlsKey",
                 "--state-dir" => "Server:StateDir",
+                "--shutdown-grace" => "Server:ShutdownGrace",
                 _ => null,
             };
             if (key is null)
