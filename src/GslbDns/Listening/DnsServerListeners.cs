@@ -118,6 +118,7 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
             udp.Stop(UdpJoinTimeout);
         }
         await accepting.ConfigureAwait(false);
+        _logger.Stopping(_connections!.Count, _options.ShutdownTimeout);
         var cut = await _connections!.CloseAllAsync(_options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
         if (cut > 0)
         {
