@@ -47,6 +47,24 @@ public sealed class SystemdNotifyTests : IDisposable
     }
 
     [Fact]
+    public async Task UnderTheNotifyLifetime_Sigint_StopsGracefullyToo()
+    {
+        // The package's lifetime listens to SIGTERM alone; SIGINT must not be swallowed by the API's host either.
+        var path = Path.Combine(_folder, "notify");
+        using var manager = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        manager.Bind(new UnixDomainSocketEndPoint(path));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "example.com.zone"), RunningServer.Zone);
+        using var process = ServerProcess.Start(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path },
+            "--zones", _folder, "--listen", $"127.0.0.1:{RunningServer.FreePort()}", "--no-watch");
+        Assert.Equal("READY=1", await ReceiveAsync(manager, process));
+
+        process.Signal("INT");
+        Assert.Equal("STOPPING=1", await ReceiveAsync(manager, process));
+        Assert.Equal(0, await process.WaitForExitAsync());
+        Assert.Contains("Stopped listening", process.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NotifySocket_GetsNothing_WhenTheStartFails()
     {
         var path = Path.Combine(_folder, "notify");
