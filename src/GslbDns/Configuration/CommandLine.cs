@@ -46,7 +46,7 @@ public static class CommandLine
           --api-tls-key PEM         ... and this private key (both or neither)
           --state-dir DIR           run-time state kept across restarts (API drains)
                                     (default: "state" beside the zones folder)
-          --shutdown-grace DURATION on SIGTERM or SIGINT: /readyz turns 503, the listeners close, and TCP
+          --shutdown-grace TIME     on SIGTERM or SIGINT: /readyz turns 503, the listeners close, and TCP
                                     queries in flight get this long to be answered (default: 5s)
           --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
           --no-udp-batch            one UDP datagram per system call (default on Linux: recvmmsg/sendmmsg)

@@ -9,7 +9,7 @@ public sealed class ShutdownGraceOptionTests
     {
         Assert.True(CommandLine.TryParse(["--shutdown-grace", "2s"], out var settings, out _));
         Assert.Equal("2s", settings["Server:ShutdownGrace"]);
-        Assert.Contains("--shutdown-grace DURATION", CommandLine.Usage, StringComparison.Ordinal);
+        Assert.Contains("--shutdown-grace TIME", CommandLine.Usage, StringComparison.Ordinal);
     }
 
     [Theory]
