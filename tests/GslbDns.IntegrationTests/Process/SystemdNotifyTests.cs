@@ -42,7 +42,7 @@ public sealed class SystemdNotifyTests : IDisposable
 
         process.Signal("TERM");
         Assert.Equal("STOPPING=1", await ReceiveAsync(manager, process));
-        Assert.Equal(0, await process.WaitForExitAsync());
+        Assert.Equal(0, await ExitCodeAsync(process));
         Assert.Equal(0, manager.Available);
     }
 
@@ -60,7 +60,7 @@ public sealed class SystemdNotifyTests : IDisposable
 
         process.Signal("INT");
         Assert.Equal("STOPPING=1", await ReceiveAsync(manager, process));
-        Assert.Equal(0, await process.WaitForExitAsync());
+        Assert.Equal(0, await ExitCodeAsync(process));
         Assert.Contains("Stopped listening", process.Stdout, StringComparison.Ordinal);
     }
 
@@ -76,6 +76,19 @@ public sealed class SystemdNotifyTests : IDisposable
 
         Assert.Equal(1, await process.WaitForExitAsync());
         Assert.Equal(0, manager.Available);
+    }
+
+    private static async Task<int> ExitCodeAsync(ServerProcess process)
+    {
+        try
+        {
+            return await process.WaitForExitAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the server did not exit within 30 s. stdout:\n{process.Stdout}\nstderr:\n{process.Stderr}");
+            throw;
+        }
     }
 
     private static async Task<string> ReceiveAsync(Socket manager, ServerProcess process)
