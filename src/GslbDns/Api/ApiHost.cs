@@ -44,6 +44,9 @@ public sealed class ApiHost : IHostedService, IAsyncDisposable
         var certificate = LoadCertificate(_options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
+        // The server's host owns SIGTERM and SIGINT and stops this one; left to its default console
+        // lifetime, this host would also take SIGINT, and swallow it under systemd's lifetime.
+        builder.Services.AddSingleton<IHostLifetime, StartedByServerLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(_endpoint, listen =>
@@ -104,6 +107,14 @@ public sealed class ApiHost : IHostedService, IAsyncDisposable
 
     private static string Format(IPEndPoint endpoint) =>
         endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]:{endpoint.Port}" : endpoint.ToString();
+}
+
+/// <summary>The lifetime of the API's own host: it starts and stops when the server's host says, and listens to no signal.</summary>
+internal sealed class StartedByServerLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>A group of API endpoints; each maps its own routes.</summary>

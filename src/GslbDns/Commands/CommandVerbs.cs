@@ -3,7 +3,7 @@ using GslbDns.Configuration;
 namespace GslbDns.Commands;
 
 /// <summary>
-/// The command-line verbs beside serving (<c>check</c>, <c>explain</c>, <c>status</c>, <c>drain</c>, <c>undrain</c>, <c>report</c>, <c>geoip build</c>, <c>--help</c>),
+/// The command-line verbs beside serving (<c>check</c>, <c>explain</c>, <c>status</c>, <c>drain</c>, <c>undrain</c>, <c>healthcheck</c>, <c>report</c>, <c>geoip build</c>, <c>--help</c>),
 /// in one place so Program only decides between a verb and the server.
 /// </summary>
 public static class CommandVerbs
@@ -30,6 +30,8 @@ public static class CommandVerbs
                 return StatusCommand.Run(args[1..], stdout, stderr);
             case "drain" or "undrain":
                 return DrainCommand.Run(args[0], args[1..], stdout, stderr);
+            case "healthcheck":
+                return HealthcheckCommand.Run(args[1..], stdout, stderr);
             case "report":
                 return ReportCommand.Run(args[1..], stdout, stderr);
             case "geoip":

@@ -19,6 +19,9 @@ public static class CommandLine
           gslbdns drain SERVICE/REGION --token-file F [--api URL]
           gslbdns undrain SERVICE/REGION --token-file F [--api URL]
                                             drain a region over the API (kept in the state folder)
+          gslbdns healthcheck [--ready] [--api URL]
+                                            exit 0 if a running server's /healthz (with --ready: /readyz)
+                                            answers 200, else 1 (Docker's HEALTHCHECK)
           gslbdns geoip build SRC OUT.mmdb  write a MaxMind DB file from a JSON or CSV source
           gslbdns report --to URL... --service NAME --region NAME --token-file FILE [--interval 5s]
                   [--haproxy-stats URL|SOCKET] [--haproxy-backend NAME] [--capacity N] [--cgroup DIR]
@@ -43,6 +46,8 @@ public static class CommandLine
           --api-tls-key PEM         ... and this private key (both or neither)
           --state-dir DIR           run-time state kept across restarts (API drains)
                                     (default: "state" beside the zones folder)
+          --shutdown-grace TIME     on SIGTERM or SIGINT: /readyz turns 503, the listeners close, and TCP
+                                    queries in flight get this long to be answered (default: 5s)
           --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
           --no-metrics              do not count queries nor serve GET /metrics (default: on)
           --cookie-secret-file FILE DNS Cookie secrets: 32 hex digits per line, the first signs, all
@@ -139,6 +144,7 @@ public static class CommandLine
                 "--query-log" => "Server:QueryLog",
                 "--query-log-sample" => "Server:QueryLogSample",
                 "--dnstap" => "Server:Dnstap",
+                "--shutdown-grace" => "Server:ShutdownGrace",
                 _ => null,
             };
             if (key is null)

@@ -60,6 +60,14 @@ public sealed class ServerOptions
     /// <summary>Count queries on the query path and serve <c>GET /metrics</c> on the API listener.</summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>
+    /// On SIGTERM or SIGINT, how long TCP queries in flight may take to be answered before their
+    /// connections are cut (<c>5s</c>, <c>500ms</c>; a bare number is seconds).
+    /// </summary>
+    public string ShutdownGrace { get; set; } = DefaultShutdownGrace;
+
+    public const string DefaultShutdownGrace = "5s";
+
     /// <summary>Watch the zones folder and reload on change (SIGHUP always reloads).</summary>
     public bool WatchZones { get; set; } = true;
 

@@ -22,6 +22,8 @@ public static class ServerOptionsValidator
             problems.Add($"TcpIdleTimeoutSeconds {options.TcpIdleTimeoutSeconds} is outside (0, 3600]");
         if (options.TcpMaxConnections is < 1 or > 1_000_000)
             problems.Add($"TcpMaxConnections {options.TcpMaxConnections} is outside 1-1000000");
+        if (!Health.Durations.TryParse(options.ShutdownGrace ?? "", out var grace) || grace > MaxShutdownGrace)
+            problems.Add($"ShutdownGrace '{options.ShutdownGrace}' is not a duration from 0s to {Health.Durations.Format(MaxShutdownGrace)} (such as 5s or 500ms)");
         if (!IsNone(options.ApiListen) && !ListenAddress.TryParse(options.ApiListen, out _, out var apiError))
             problems.Add("ApiListen: " + apiError + " or 'none'");
         if (string.IsNullOrWhiteSpace(options.Zones))
@@ -83,6 +85,13 @@ public static class ServerOptionsValidator
         }
     }
 
+    /// <summary>The longest <see cref="ServerOptions.ShutdownGrace"/>: supervisors kill a process that takes longer to stop.</summary>
+    public static readonly TimeSpan MaxShutdownGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>The shutdown grace of valid options.</summary>
+    public static TimeSpan ShutdownGrace(ServerOptions options) =>
+        Health.Durations.TryParse(options.ShutdownGrace ?? "", out var grace) ? grace : TimeSpan.FromSeconds(5);
+
     /// <summary>The state folder: as given, or "state" beside the zones folder.</summary>
     public static string StateDir(ServerOptions options)
     {
@@ -121,6 +130,7 @@ public static class ServerOptionsValidator
             UdpBatching = options.UdpBatch,
             TcpIdleTimeout = TimeSpan.FromSeconds(options.TcpIdleTimeoutSeconds),
             TcpMaxConnections = options.TcpMaxConnections,
+            ShutdownTimeout = ShutdownGrace(options),
         };
     }
 }

@@ -23,6 +23,7 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
     private FileSystemWatcher? _watcher;
     private Timer? _poll;
     private long _stamp;
+    private bool _loaded;
     private PosixSignalRegistration? _sighup;
     private readonly DebouncedReload _reloads;
 
@@ -47,6 +48,7 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         };
         _stamp = FolderStamp.Of(_loader.Folder);
         _loader.LoadInitial();
+        Volatile.Write(ref _loaded, true);
         if (_options.WatchZones)
         {
             _poll = new Timer(_ => PollFolder(), null, PollInterval, PollInterval);
@@ -82,6 +84,12 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         _reloads.Start();
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// True once the GeoIP databases and then the zones and their policies have been loaded the first
+    /// time (a bad first load stops the start instead); reloads never turn it back.
+    /// </summary>
+    public bool InitialLoadDone => Volatile.Read(ref _loaded);
 
     /// <summary>Requests a reload when the folder's stamp moved since the last poll.</summary>
     private void PollFolder()

@@ -24,6 +24,9 @@ namespace GslbDns.Hosting;
 /// <summary>All service wiring of the server in one place.</summary>
 public static class GslbDnsServiceCollectionExtensions
 {
+    /// <summary>What stopping may take beyond the shutdown grace: the API, health and load loops.</summary>
+    public static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
+
     public static IServiceCollection AddGslbDns(this IServiceCollection services, IConfiguration configuration)
     {
         var options = new ServerOptions();
@@ -35,6 +38,9 @@ public static class GslbDnsServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
+        // Stopping waits for TCP queries in flight up to the grace; the host's own deadline for all
+        // services to stop leaves room after it for the API and the background loops.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ServerOptionsValidator.ShutdownGrace(options) + ShutdownMargin);
         services.AddSingleton<ZoneStore>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new RegionStateStore(sp.GetRequiredService<TimeProvider>()));
@@ -86,6 +92,8 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<LoadPuller>();
 
         // The HTTP API on its own listener.
+        services.AddSingleton<ServerReadiness>();
+        services.AddSingleton<IApiEndpoints, ProbeEndpoints>();
         services.AddSingleton<HealthReport>();
         services.AddSingleton<IApiEndpoints, HealthEndpoints>();
         services.AddSingleton<StatusReport>();

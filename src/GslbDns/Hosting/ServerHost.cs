@@ -2,6 +2,7 @@ using GslbDns.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -33,8 +34,30 @@ public static class ServerHost
         // A start-up failure is reported once, as one line on stderr (Program); the host's own
         // error log of it would repeat it with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        UseSystemdNotify(builder.Services);
         builder.Services.AddGslbDns(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// systemd's <c>Type=notify</c>: READY=1 on ApplicationStarted, which the host raises once every
+    /// hosted service has started (zones loaded, DNS sockets bound: <see cref="ServerReadiness"/>), and
+    /// STOPPING=1 when shutdown begins. Microsoft.Extensions.Hosting.Systemd 10.0 recognises systemd by its
+    /// parent's <c>/proc/PPID/comm</c>, which the unit's <c>ProtectProc=invisible</c> hides from the
+    /// service's own user; a service manager that sets NOTIFY_SOCKET wants the notifications all the
+    /// same (the package's later versions go by NOTIFY_SOCKET too), so that is enough here.
+    /// </summary>
+    private static void UseSystemdNotify(IServiceCollection services)
+    {
+        // The journal adds its own timestamps, but the log format stays the same everywhere: the
+        // simple console format configured above, not the package's systemd formatter.
+        if (SystemdHelpers.IsSystemdService() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))
+        {
+            services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+            services.AddSingleton<IHostLifetime, SystemdLifetime>();
+            // SystemdLifetime stops the host on SIGTERM alone; SIGINT (Ctrl+C in `systemd-run --pty`)
+            // should stop it the same graceful way.
+            services.AddHostedService<InterruptSignal>();
+        }
     }
 }

@@ -49,6 +49,9 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
     /// <summary>The concrete UDP addresses bound, wildcards expanded.</summary>
     public IReadOnlyList<IPEndPoint> UdpEndpoints => [.. _udp.SelectMany(u => u.LocalEndPoints)];
 
+    /// <summary>True from the moment every socket is bound and receiving until <see cref="StopAsync"/> begins.</summary>
+    public bool Serving => Volatile.Read(ref _state) == 1 && Volatile.Read(ref _bound).Count > 0;
+
     /// <summary>Currently open TCP connections.</summary>
     public int OpenTcpConnections => _connections?.Count ?? 0;
 
@@ -94,7 +97,7 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
         {
             tcp.Start();
         }
-        _bound = bound;
+        Volatile.Write(ref _bound, bound);
         for (var i = 0; i < bound.Count; i++)
         {
             _logger.Listening(bound[i], string.Join(", ", _udp[i].LocalEndPoints), _options.UdpThreadsPerEndpoint);
@@ -118,6 +121,7 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
             udp.Stop(UdpJoinTimeout);
         }
         await accepting.ConfigureAwait(false);
+        _logger.Stopping(_connections!.Count, _options.ShutdownTimeout);
         var cut = await _connections!.CloseAllAsync(_options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
         if (cut > 0)
         {

@@ -39,6 +39,9 @@ internal static partial class ListenerLog
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "UDP receive thread {Thread} did not stop within {Timeout}")]
     public static partial void UdpThreadStuck(this ILogger logger, string thread, TimeSpan timeout);
 
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Stopping: listeners closed, {Count} open TCP connection(s) get up to {Timeout} to finish")]
+    public static partial void Stopping(this ILogger logger, int count, TimeSpan timeout);
+
     [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Stopped listening")]
     public static partial void Stopped(this ILogger logger);
 }

@@ -32,6 +32,7 @@ internal sealed class TcpConnection
     private readonly object _gate = new();
     private long _deadline = NoDeadline;
     private bool _reading;
+    private bool _messageStarted;
     private bool _closing;
     private bool _draining;
     private bool _aborted;
@@ -58,13 +59,16 @@ internal sealed class TcpConnection
 
     public void Start() => Completion = Task.Run(RunAsync);
 
-    /// <summary>Shutdown: a connection waiting for a query closes now; one busy with a reply closes after sending it.</summary>
+    /// <summary>
+    /// Shutdown: a connection waiting for a query closes now; one whose query has begun to arrive, or
+    /// that is busy with a reply, closes after sending that reply (the shutdown grace cuts it otherwise).
+    /// </summary>
     public void RequestClose()
     {
         lock (_gate)
         {
             _closing = true;
-            if (_reading)
+            if (_reading && !_messageStarted)
             {
                 BeginDrain();
             }
@@ -204,9 +208,10 @@ internal sealed class TcpConnection
                 bool draining;
                 lock (_gate)
                 {
-                    if (_closing)
+                    if (_closing && !messageStarted)
                     {
-                        // Shutdown: the last reply is out; FIN follows it.
+                        // Shutdown: the last reply is out; FIN follows it. A query begun is read to
+                        // its end and answered first: its client is waiting for the answer.
                         BeginDrain();
                     }
                     draining = _draining;
@@ -216,6 +221,7 @@ internal sealed class TcpConnection
                         SetDeadline(_timeoutMilliseconds);
                     }
                     _reading = true;
+                    _messageStarted = messageStarted;
                 }
                 var received = await _socket.ReceiveAsync(input.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
                 lock (_gate)
