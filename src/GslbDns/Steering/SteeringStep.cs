@@ -110,7 +110,7 @@ public sealed class SteeringStep
         _ when choice.FailedOpen => SteeringReason.FailOpen,
         _ when choice.IsShed => SteeringReason.Shed,
         _ when choice.Spilled || choice.Rank > 0 => SteeringReason.Spill,
-        _ when choice.DependsOnClientKey => SteeringReason.Weighted,
+        _ when choice.Split => SteeringReason.Weighted,
         _ => SteeringReason.Preferred,
     };
 

@@ -120,6 +120,17 @@ public class MetricsTests
         await File.WriteAllTextAsync(path, Zone.Replace(" 7 7200", " 8 7200", StringComparison.Ordinal));
         await Poll.UntilAsync(async () => (await MetricsScrape.GetAsync(server.ApiBase!)).Sum("gslbdns_zone_serial", L("zone", "example.com")) == 8,
             "the fixed zone is served");
+
+        // A policy: its services are counted; a broken edit is a failed load and the last good policy stays.
+        var policy = Path.Combine(server.ZonesFolder, "example.com.gslb.yaml");
+        await File.WriteAllTextAsync(policy, "services:\n  www:\n    regions: { a: { target: ns1 } }\n    topology: [ { default: [a] } ]\n");
+        await Poll.UntilAsync(async () => (await MetricsScrape.GetAsync(server.ApiBase!)).Sum("gslbdns_policy_services", L("zone", "example.com")) == 1,
+            "the policy is in force");
+        Assert.True((await MetricsScrape.GetAsync(server.ApiBase!)).Sum("gslbdns_policy_last_load_timestamp_seconds", L("file", "example.com.gslb.yaml")) > 1.7e9);
+        await File.WriteAllTextAsync(policy, "services:\n  www:\n    regions: { a: { target: nowhere } }\n");
+        await Poll.UntilAsync(async () => (await MetricsScrape.GetAsync(server.ApiBase!)).Sum("gslbdns_policy_load_failures_total", L("file", "example.com.gslb.yaml")) >= 1,
+            "the broken policy counted as a failed load");
+        Assert.Equal(1, (await MetricsScrape.GetAsync(server.ApiBase!)).Sum("gslbdns_policy_services", L("zone", "example.com")));
     }
 
     [Fact]
@@ -162,6 +173,9 @@ public class MetricsTests
             health: {{Http(port)}}
             regions: { a: { target: a.www }, b: { target: b.www } }
             topology: [ { default: [a, b] } ]
+          mix:
+            regions: { a: { target: a.www }, b: { target: b.www } }
+            topology: [ { default: [[a, b]] } ]
         """;
 
     [LoopbackAliasesFact]
@@ -177,6 +191,9 @@ public class MetricsTests
         Assert.Equal(1, up.Sum("gslbdns_address_health", L("service", "www.example.com"), L("address", "127.0.0.11"), L("state", "up")));
         Assert.Equal(1, up.Sum("gslbdns_region_up", L("service", "www.example.com"), L("region", "a")));
         Assert.True(up.Has("gslbdns_address_health_age_seconds", L("address", "127.0.0.11")));
+        // One rank of two regions: the client's network is split by weight.
+        await s.Server.Client.QueryAsync(false, "mix.example.com", RecordType.A);
+        Assert.Equal(1, (await MetricsScrape.GetAsync(s.Server.ApiBase!)).Sum("gslbdns_steering_decisions_total", L("service", "mix.example.com"), L("reason", "weighted")));
 
         s.LbA1.Set(LbMode.Stopped);
         s.LbA2.Set(LbMode.Stopped);
@@ -229,6 +246,17 @@ public class MetricsTests
         Assert.Equal(1, loaded.Sum("gslbdns_region_drained", L("service", "www.example.com"), L("region", "us")));
         Assert.Equal(0, loaded.Sum("gslbdns_region_drained", L("service", "www.example.com"), L("region", "eu")));
         await PromtoolAsync(loaded.Text);
+
+        // eu sheds two thirds of its networks; us is drained, so the shed ones stay on eu as overloaded
+        // (an overloaded region beats none) — undrain us and they move there, counted as shed.
+        (await s.AdminAsync(ops, "us", "undrain")).EnsureSuccessStatusCode();
+        var answers = new List<string>();
+        for (int i = 0; i < 30; i++) answers.Add(await s.SteeredAsync($"10.{i}.0.0/24"));
+        var shed = await MetricsScrape.GetAsync(s.Api);
+        double moved = shed.Sum("gslbdns_steering_decisions_total", L("service", "www.example.com"), L("region", "us"), L("reason", "shed"));
+        Assert.True(answers.Count(a => a == "us") == moved, string.Join("\n", shed.Text.Split("\n").Where(l => l.StartsWith("gslbdns_steering"))));
+        Assert.InRange(moved, 10, 29);
+        Assert.Equal(answers.Count(a => a == "eu"), shed.Sum("gslbdns_steering_decisions_total", L("service", "www.example.com"), L("region", "eu"), L("reason", "preferred")));
     }
 
     [Fact]

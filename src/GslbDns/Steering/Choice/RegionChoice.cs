@@ -26,6 +26,9 @@ public readonly record struct RegionChoice(
 
     public static RegionChoice NoData => new(ChoiceKind.NoData, -1, -1, false, false, false);
 
+    /// <summary>A weighted split among several usable regions of one rank chose the region (not only a shed decision).</summary>
+    public bool Split { get; init; }
+
     /// <summary>Load moved this client off the region it would otherwise get.</summary>
     public bool IsShed => ShedFrom >= 0;
 }

@@ -141,7 +141,7 @@ public static class RegionChooser
     private static RegionChoice DecideSpillNext(ServicePolicy service, RegionRanking ranking, IRegionStateSource state,
         ReadOnlySpan<RegionCondition> conditions, ulong clientKey, Span<RegionVerdict> verdicts)
     {
-        bool depends = false;
+        KeyUse depends = KeyUse.None;
         int primary = -1, primaryRank = -1;
         for (int rank = 0; rank < ranking.RankCount && primary < 0; rank++)
         {
@@ -171,7 +171,7 @@ public static class RegionChooser
     private static RegionChoice DecideSpillByCapacity(ServicePolicy service, RegionRanking ranking, IRegionStateSource state,
         ReadOnlySpan<RegionCondition> conditions, ulong clientKey, Span<RegionVerdict> verdicts)
     {
-        bool depends = false;
+        KeyUse depends = KeyUse.None;
         var regions = ranking.Regions;
         // With the whole first rank usable this is the plain split (by spare share when all report);
         // otherwise the split as if all were up, so a down region's own clients are the ones that spread.
@@ -197,23 +197,39 @@ public static class RegionChooser
 
     private static RegionChoice NoneUsable => new(ChoiceKind.Region, -1, -1, false, false, false);
 
-    private static RegionChoice Chosen(RegionRanking ranking, int position, bool depends) =>
-        new(ChoiceKind.Region, ranking.Regions[position], ranking.RankOf(position), depends, false, false);
+    private static RegionChoice Chosen(RegionRanking ranking, int position, KeyUse depends) =>
+        new(ChoiceKind.Region, ranking.Regions[position], ranking.RankOf(position), depends != KeyUse.None, false, false)
+        {
+            Split = (depends & KeyUse.Split) != 0,
+        };
+
+    /// <summary>What the client key's hash decided on the way to a choice.</summary>
+    [Flags]
+    private enum KeyUse : byte
+    {
+        None = 0,
+
+        /// <summary>A weighted split among several usable regions.</summary>
+        Split = 1,
+
+        /// <summary>Whether a shedding region keeps or sheds this client.</summary>
+        Shed = 2,
+    }
 
     private static RegionChoice FailOpen(ServicePolicy service, RegionRanking ranking, IRegionStateSource state,
         ReadOnlySpan<RegionCondition> conditions, ulong clientKey)
     {
-        bool depends = false;
+        KeyUse depends = KeyUse.None;
         int position = Pick(service, ranking, state, conditions, 0, Candidates.All, -1, clientKey, ref depends);
         return Chosen(ranking, position, depends) with { FailedOpen = true };
     }
 
     /// <summary>Whether <paramref name="region"/> sheds this client; a partial shed makes the answer depend on the client network.</summary>
-    private static bool Sheds(ServicePolicy service, IRegionStateSource state, int region, ulong clientKey, ref bool depends)
+    private static bool Sheds(ServicePolicy service, IRegionStateSource state, int region, ulong clientKey, ref KeyUse depends)
     {
         var status = state.GetRegion(service.Index, region);
         if (status.ShedShare <= 0) return false;
-        if (status.ShedShare < 1) depends = true;
+        if (status.ShedShare < 1) depends |= KeyUse.Shed;
         return IsShed(clientKey, service, region, status);
     }
 
@@ -223,7 +239,7 @@ public static class RegionChooser
     /// there is none. A choice among several makes the answer depend on the client network.
     /// </summary>
     private static int Pick(ServicePolicy service, RegionRanking ranking, IRegionStateSource state, ReadOnlySpan<RegionCondition> conditions,
-        int rank, Candidates which, int excluded, ulong clientKey, ref bool depends)
+        int rank, Candidates which, int excluded, ulong clientKey, ref KeyUse depends)
     {
         var regions = ranking.Regions;
         int start = rank < 0 ? 0 : ranking.RankStart(rank);
@@ -258,7 +274,7 @@ public static class RegionChooser
                 bestScore = score;
             }
         }
-        if (count > 1) depends = true;
+        if (count > 1) depends |= KeyUse.Split;
         return best;
     }
 
