@@ -55,6 +55,9 @@ public sealed class QueryMetrics : IQueryTap
 
     internal BucketHistogram ResponseSizes { get; }
 
+    /// <summary>Counts need no clock.</summary>
+    public bool UsesTimestamps => false;
+
     public void Observe(in QueryOutcome outcome)
     {
         int proto = outcome.Transport == Transport.Tcp ? 1 : 0;

@@ -32,6 +32,7 @@ public sealed class QueryPipeline : IQueryHandler
     private readonly QueryPipelineOptions _options;
     private readonly ILogger<QueryPipeline> _logger;
     private readonly IQueryTap[] _taps;
+    private readonly bool _timed;
     private readonly ServerCookies? _cookies;
     private readonly ResponseRateLimiter? _rrl;
     private readonly LogThrottle _rrlLog = new(TimeSpan.FromSeconds(1));
@@ -48,6 +49,7 @@ public sealed class QueryPipeline : IQueryHandler
         _options = options;
         _logger = logger;
         _taps = taps?.ToArray() ?? [];
+        _timed = _taps.Any(t => t.UsesTimestamps);
     }
 
     /// <summary>What the reply said, collected on the way for the taps.</summary>
@@ -72,7 +74,7 @@ public sealed class QueryPipeline : IQueryHandler
         var query = new DnsQuery();
         var facts = new ReplyFacts { Parsed = ParseOutcome.Drop };
         bool tapped = _taps.Length > 0 && trace is null;
-        long started = tapped ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        long started = tapped && _timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         int length = Handle(message, response, context, trace, ref query, ref facts);
         // RFC 7873 §5.2.3 and BIND's RRL: TCP proves the source address, and so does a valid server cookie.
         if (_rrl is not null && trace is null && length > 0 && context.Transport == Transport.Udp && facts.Cookie != CookieVerdict.Valid)
@@ -101,7 +103,7 @@ public sealed class QueryPipeline : IQueryHandler
             Cookie = facts.Cookie,
             Rrl = facts.Rrl,
             Started = started,
-            Finished = System.Diagnostics.Stopwatch.GetTimestamp(),
+            Finished = _timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0,
         };
         foreach (var tap in _taps)
         {

@@ -19,7 +19,7 @@ public sealed class ResponseRateLimiter
 {
     private readonly RrlOptions _options;
     private readonly TimeProvider _time;
-    private readonly long _start;
+    private readonly long _start, _startTicks;
     private readonly int _mask;
     private readonly ulong[] _keys;
     private readonly long[] _accounts;
@@ -36,6 +36,7 @@ public sealed class ResponseRateLimiter
         _options = options;
         _time = time;
         _start = time.GetTimestamp();
+        _startTicks = Environment.TickCount64;
         int size = (int)Math.Max(1024, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)options.TableSize));
         _mask = size - 1;
         _keys = new ulong[size];
@@ -74,7 +75,7 @@ public sealed class ResponseRateLimiter
         ulong key = Mix(Mix(Mix(_seed ^ (ulong)block, (ulong)(block >> 64)), (ulong)kind), kind == ResponseClass.Error ? 0 : classKey) | 1;
         int slot = (int)(key >> 32) & _mask;
         // Seconds since start, from 1: an account word of 0 means "never used".
-        uint now = 1 + (uint)(_time.GetElapsedTime(_start).Ticks / TimeSpan.TicksPerSecond);
+        uint now = 1 + Seconds();
         long floor = -(long)_options.WindowSeconds * rate;
         ref long account = ref _accounts[slot];
         long balance;
@@ -107,6 +108,15 @@ public sealed class ResponseRateLimiter
         // Every slip-th limited reply (counted per receiving thread: no shared write) slips.
         return _options.Slip > 0 && ++t_limited % (uint)_options.Slip == 0 ? RrlAction.Slipped : RrlAction.Dropped;
     }
+
+    /// <summary>
+    /// Whole seconds since start. On the system clock from <see cref="Environment.TickCount64"/>
+    /// (the kernel's coarse clock, a few nanoseconds) rather than a precise timestamp: accounts only
+    /// need seconds, and this runs for every UDP reply.
+    /// </summary>
+    private uint Seconds() => _time == TimeProvider.System
+        ? (uint)((Environment.TickCount64 - _startTicks) / 1000)
+        : (uint)(_time.GetElapsedTime(_start).Ticks / TimeSpan.TicksPerSecond);
 
     /// <summary>The key of a name and type (answers) or of a zone (NODATA, NXDOMAIN), for <see cref="Account"/>.</summary>
     public static ulong KeyOf(ReadOnlySpan<byte> name, ushort type)
