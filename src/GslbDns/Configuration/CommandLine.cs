@@ -38,6 +38,7 @@ public static class CommandLine
           --udp-threads N           UDP sockets and threads per address (default: 1)
           --tcp-idle-timeout SECS   close idle TCP connections after SECS (default: 10)
           --tcp-max-connections N   concurrent TCP connections (default: 256)
+          --tcp-max-connections-per-client N  of them from one client address (default: 16)
           --api-listen ADDR:PORT    HTTP API and status (GET /api/v1/health ...), or none
                                     (default: 127.0.0.1:8053); see docs/api.md
           --api-tokens FILE         API tokens (YAML) for load reports and drains; re-read on change
@@ -125,6 +126,7 @@ public static class CommandLine
                 "--udp-threads" => "Server:UdpThreads",
                 "--tcp-idle-timeout" => "Server:TcpIdleTimeoutSeconds",
                 "--tcp-max-connections" => "Server:TcpMaxConnections",
+                "--tcp-max-connections-per-client" => "Server:TcpMaxConnectionsPerClient",
                 "--log-level" => "Logging:LogLevel:Default",
                 "--api-listen" => "Server:ApiListen",
                 "--api-tokens" => "Server:ApiTokens",

@@ -28,6 +28,9 @@ public sealed class ServerOptions
     /// <summary>Concurrent TCP connections across all addresses.</summary>
     public int TcpMaxConnections { get; set; } = 256;
 
+    /// <summary>Open TCP connections one client address may hold at once.</summary>
+    public int TcpMaxConnectionsPerClient { get; set; } = 16;
+
     /// <summary>GeoIP databases: .mmdb files or folders of them; empty means the "geoip" folder.</summary>
     public List<string> GeoIp { get; set; } = [];
 

@@ -22,6 +22,8 @@ public static class ServerOptionsValidator
             problems.Add($"TcpIdleTimeoutSeconds {options.TcpIdleTimeoutSeconds} is outside (0, 3600]");
         if (options.TcpMaxConnections is < 1 or > 1_000_000)
             problems.Add($"TcpMaxConnections {options.TcpMaxConnections} is outside 1-1000000");
+        if (options.TcpMaxConnectionsPerClient is < 1 or > 1_000_000)
+            problems.Add($"TcpMaxConnectionsPerClient {options.TcpMaxConnectionsPerClient} is outside 1-1000000");
         if (!Health.Durations.TryParse(options.ShutdownGrace ?? "", out var grace) || grace > MaxShutdownGrace)
             problems.Add($"ShutdownGrace '{options.ShutdownGrace}' is not a duration from 0s to {Health.Durations.Format(MaxShutdownGrace)} (such as 5s or 500ms)");
         if (!IsNone(options.ApiListen) && !ListenAddress.TryParse(options.ApiListen, out _, out var apiError))
@@ -130,6 +132,7 @@ public static class ServerOptionsValidator
             UdpBatching = options.UdpBatch,
             TcpIdleTimeout = TimeSpan.FromSeconds(options.TcpIdleTimeoutSeconds),
             TcpMaxConnections = options.TcpMaxConnections,
+            TcpMaxConnectionsPerClient = options.TcpMaxConnectionsPerClient,
             ShutdownTimeout = ShutdownGrace(options),
         };
     }

@@ -58,6 +58,9 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
     /// <summary>TCP connections refused at the connection cap since start.</summary>
     public long RefusedTcpConnections => _connections?.Refused ?? 0;
 
+    /// <summary>TCP connections refused because their client address had its share open.</summary>
+    public long RefusedTcpConnectionsPerClient => _connections?.RefusedPerClient ?? 0;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -71,7 +74,7 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
             throw new ArgumentException("Invalid listener options: " + string.Join("; ", problems));
         }
 
-        _connections = new TcpConnectionSet(_options.TcpMaxConnections, _options.TcpIdleTimeout);
+        _connections = new TcpConnectionSet(_options.TcpMaxConnections, _options.TcpIdleTimeout, _options.TcpMaxConnectionsPerClient);
         var bound = new List<IPEndPoint>();
         try
         {

@@ -39,6 +39,9 @@ public sealed record ListenerOptions
     /// </summary>
     public int TcpMaxConnections { get; init; } = 256;
 
+    /// <summary>Open TCP connections one client address may hold at once, within <see cref="TcpMaxConnections"/>.</summary>
+    public int TcpMaxConnectionsPerClient { get; init; } = 16;
+
     /// <summary>
     /// Replies a TCP connection holds back to send in one write when the client pipelines queries.
     /// Queries are answered in order (RFC 7766 §6.2.1.1), so this bounds the read-ahead per connection.

@@ -22,6 +22,9 @@ internal sealed class TcpConnection
     private readonly Socket _socket;
     private readonly IPEndPoint _localEndPoint;
     private readonly RequestContext _context;
+
+    /// <summary>The client's address (the per-client connection limit counts by it).</summary>
+    public ClientAddress Client => _context.Client;
     private readonly IQueryHandler _handler;
     private readonly TcpConnectionSet _owner;
     private readonly ILogger _logger;

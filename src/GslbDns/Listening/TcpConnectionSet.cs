@@ -1,22 +1,27 @@
 namespace GslbDns.Listening;
 
 /// <summary>
-/// The open TCP connections of all endpoints: enforces the connection limit, closes connections whose
-/// deadline passed (one shared timer instead of a timer per connection) and closes them all on shutdown.
+/// The open TCP connections of all endpoints: enforces the connection limit and the limit per client
+/// address (so one client cannot take every slot), closes connections whose deadline passed (one
+/// shared timer instead of a timer per connection) and closes them all on shutdown.
 /// </summary>
 internal sealed class TcpConnectionSet : IDisposable
 {
     private readonly object _gate = new();
     private readonly HashSet<TcpConnection> _open = [];
     private readonly List<TcpConnection> _expired = [];
+    private readonly Dictionary<UInt128, int> _perClient = [];
     private readonly int _limit;
+    private readonly int _clientLimit;
     private readonly Timer _sweep;
     private bool _closed;
     private long _refused;
+    private long _refusedPerClient;
 
-    public TcpConnectionSet(int limit, TimeSpan idleTimeout)
+    public TcpConnectionSet(int limit, TimeSpan idleTimeout, int clientLimit = int.MaxValue)
     {
         _limit = limit;
+        _clientLimit = clientLimit;
         // Deadlines are enforced to within a quarter of the timeout (at most 1 s late).
         var period = TimeSpan.FromTicks(Math.Clamp(idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(1).Ticks));
         _sweep = new Timer(_ => CutExpired(), null, period, period);
@@ -26,6 +31,9 @@ internal sealed class TcpConnectionSet : IDisposable
 
     /// <summary>Connections turned away because <see cref="Limit"/> connections were open.</summary>
     public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Connections turned away because their client address already had its share open.</summary>
+    public long RefusedPerClient => Interlocked.Read(ref _refusedPerClient);
 
     public int Count
     {
@@ -52,6 +60,14 @@ internal sealed class TcpConnectionSet : IDisposable
                 _refused++;
                 return false;
             }
+            var client = connection.Client.Bits;
+            _perClient.TryGetValue(client, out int fromClient);
+            if (fromClient >= _clientLimit)
+            {
+                _refusedPerClient++;
+                return false;
+            }
+            _perClient[client] = fromClient + 1;
             _open.Add(connection);
             // Started under the lock so a concurrent shutdown sees its completion task.
             connection.Start();
@@ -63,7 +79,10 @@ internal sealed class TcpConnectionSet : IDisposable
     {
         lock (_gate)
         {
-            _open.Remove(connection);
+            if (!_open.Remove(connection)) return;
+            var client = connection.Client.Bits;
+            if (_perClient.TryGetValue(client, out int fromClient) && fromClient > 1) _perClient[client] = fromClient - 1;
+            else _perClient.Remove(client);
         }
     }
 

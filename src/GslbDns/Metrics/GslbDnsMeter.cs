@@ -73,8 +73,8 @@ public sealed class GslbDnsMeter : IDisposable
             Counter("gslbdns_dnstap_messages", "dnstap queries written, dropped (writer behind or collector away), and clipped (message too big to copy).", () =>
                 [Measure(dnstap.Written, ("state", "written")), Measure(dnstap.Dropped, ("state", "dropped")), Measure(dnstap.Clipped, ("state", "clipped"))]);
         }
-        Counter("gslbdns_tcp_connections_refused", "TCP connections refused because the connection cap (--tcp-max-connections) was reached.",
-            () => [Measure(listeners.RefusedTcpConnections)]);
+        Counter("gslbdns_tcp_connections_refused", "TCP connections refused at a cap: all connections (--tcp-max-connections) or one client's (--tcp-max-connections-per-client).",
+            () => [Measure(listeners.RefusedTcpConnections, ("cap", "total")), Measure(listeners.RefusedTcpConnectionsPerClient, ("cap", "client"))]);
 
         Counter("gslbdns_steering_decisions", "Steering decisions, by service, chosen region (none for all-down answers) and reason.", () =>
             Snapshot().Decisions.Where(d => d.Count > 0).Select(d => Measure(d.Count,

@@ -75,7 +75,9 @@ public sealed class KubernetesManifestTests
     {
         await using var server = await TestServer.StartAsync("example.com.zone", Process.RunningServer.Zone);
         using var http = new HttpClient();
-        foreach (var (_, path) in ProbePaths())
+        // The probes, and the path the ServiceMonitor scrapes.
+        var scraped = _manifests.Single("ServiceMonitor").Map("spec").Seq("endpoints").Maps().Select(e => e.Str("path")!);
+        foreach (var path in ProbePaths().Select(p => p.Path).Concat(scraped))
         {
             using var response = await http.GetAsync(new Uri(server.ApiBase!, path));
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode}");

@@ -12,9 +12,13 @@ internal sealed class TcpClientConnection : IDisposable
 
     private TcpClientConnection(Socket socket) => _socket = socket;
 
-    public static async Task<TcpClientConnection> ConnectAsync(IPEndPoint endpoint)
+    /// <param name="from">The local address to connect from (another loopback address is another client).</param>
+    /// <param name="receiveBuffer">A small receive buffer makes a client that does not read stall the server's sends sooner.</param>
+    public static async Task<TcpClientConnection> ConnectAsync(IPEndPoint endpoint, IPAddress? from = null, int? receiveBuffer = null)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBuffer is int size) socket.ReceiveBufferSize = size;
+        if (from is not null) socket.Bind(new IPEndPoint(from, 0));
         await socket.ConnectAsync(endpoint);
         return new TcpClientConnection(socket);
     }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net;
 using GslbDns.Listening;
 using GslbDns.Pipeline;
@@ -207,6 +208,90 @@ public sealed class TcpListenerTests
         // The surviving connection kept working throughout.
         await second.SendAsync(Messages.Framed(Messages.Query(5)));
         Assert.Equal(5, Messages.Id(await second.ReceiveMessageAsync()));
+    }
+
+    [Fact]
+    public async Task Tcp_OneClientAddress_GetsItsShareOnly_OthersStillConnect()
+    {
+        await using var server = await RunningListeners.StartAsync(new ListenerOptions
+        {
+            Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)],
+            TcpMaxConnections = 10,
+            TcpMaxConnectionsPerClient = 2,
+        });
+        var greedy = IPAddress.Parse("127.0.0.1");
+        using var first = await ConnectAndQueryAsync(server.Endpoint);
+        using var second = await ConnectAndQueryAsync(server.Endpoint);
+        using (var third = await TcpClientConnection.ConnectAsync(server.Endpoint, greedy))
+        {
+            Assert.True(await third.WaitForCloseAsync(CloseDeadline));
+        }
+        // Another address is another client: it still gets in while the first holds its two.
+        using var other = await TcpClientConnection.ConnectAsync(server.Endpoint, IPAddress.Parse("127.0.0.2"));
+        await other.SendAsync(Messages.Framed(Messages.Query(7)));
+        Assert.Equal(7, Messages.Id(await other.ReceiveMessageAsync()));
+        Assert.Equal(1, server.Listeners.RefusedTcpConnectionsPerClient);
+        Assert.Equal(0, server.Listeners.RefusedTcpConnections);
+    }
+
+    [Fact]
+    public async Task Tcp_AQuerySentOneByteAtATime_IsCutAtTheTimeout_NotKeptAliveByTheTrickle()
+    {
+        await using var server = await RunningListeners.StartAsync(new ListenerOptions
+        {
+            Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)],
+            TcpIdleTimeout = TimeSpan.FromSeconds(1),
+        });
+        using var client = await TcpClientConnection.ConnectAsync(server.Endpoint);
+        var framed = Messages.Framed(Messages.Query(9));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool cut = false;
+        // One byte every 400 ms: the whole query would take over 10 s, the timeout is 1 s for all of it.
+        foreach (byte b in framed)
+        {
+            try
+            {
+                await client.SendAsync([b]);
+            }
+            catch (SocketException)
+            {
+                cut = true;
+                break;
+            }
+            if (clock.Elapsed > TimeSpan.FromSeconds(6)) break;
+            await Task.Delay(400);
+        }
+        Assert.True(cut || await client.WaitForCloseAsync(CloseDeadline), "the trickling client was not cut");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"cut only after {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task Tcp_AClientThatNeverReadsItsReplies_IsCutAtTheTimeout()
+    {
+        await using var server = await RunningListeners.StartAsync(new ListenerOptions
+        {
+            Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)],
+            TcpIdleTimeout = TimeSpan.FromSeconds(1),
+        });
+        using var client = await TcpClientConnection.ConnectAsync(server.Endpoint, receiveBuffer: 4096);
+        // Queries with ever more replies owed: once both sides' buffers are full the server's send stalls.
+        var burst = Enumerable.Range(0, 2000).SelectMany(i => Messages.Framed(Messages.Query((ushort)i))).ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool cut = false;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            try
+            {
+                await client.SendAsync(burst).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException)
+            {
+                cut = e is SocketException;
+                break;
+            }
+        }
+        Assert.True(cut || await client.WaitForCloseAsync(CloseDeadline), "the client that never reads was not cut");
+        await PollAsync(() => server.Listeners.OpenTcpConnections == 0);
     }
 
     [Theory]
