@@ -47,6 +47,13 @@ public static class QueryParser
             return ParseOutcome.FormatError;
         }
 
+        // A query carries no answers, and no authority records but the SOA of an IXFR request
+        // (RFC 1995 §3); a query with others is malformed, and so is any OPT outside the additional
+        // section (RFC 6891 §6.1.1).
+        if (anCount > 0 || (nsCount > 0 && query.QType != RecordType.IXFR))
+        {
+            return ParseOutcome.FormatError;
+        }
         for (int i = 0; i < anCount + nsCount; i++)
         {
             if (!TrySkipRecord(message, ref pos, out _, out _))

@@ -85,6 +85,31 @@ public sealed class QueryParserTests
         Assert.Equal(ParseOutcome.FormatError, QueryParser.Parse(Query("a.example", 1, opt), ref query));
     }
 
+    /// <summary>The query with one record moved into the answer (counts at 6) or authority (at 8) section.</summary>
+    private static byte[] WithRecordIn(int countOffset, byte[] query, byte[] record)
+    {
+        query[countOffset + 1] = 1;
+        return [.. query, .. record];
+    }
+
+    private static readonly byte[] SoaRecord =
+        [0, 0, 6, 0, 1, 0, 0, 0, 60, 0, 22, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+    [Fact]
+    public void RecordsInTheAnswerOrAuthoritySection_AreFormatError_ButTheSoaOfAnIxfr()
+    {
+        var query = new DnsQuery();
+        Assert.Equal(ParseOutcome.FormatError, QueryParser.Parse(WithRecordIn(6, Query("example.com", 1), SoaRecord), ref query));
+        query = new DnsQuery();
+        Assert.Equal(ParseOutcome.FormatError, QueryParser.Parse(WithRecordIn(8, Query("example.com", 1), SoaRecord), ref query));
+        query = new DnsQuery();
+        // RFC 1995 §3: an IXFR request carries the client's SOA in the authority section.
+        Assert.Equal(ParseOutcome.Query, QueryParser.Parse(WithRecordIn(8, Query("example.com", 251), SoaRecord), ref query));
+        query = new DnsQuery();
+        // An OPT in the answer section is no EDNS: FORMERR too.
+        Assert.Equal(ParseOutcome.FormatError, QueryParser.Parse(WithRecordIn(6, Query("example.com", 1), Opt(1232, 0, false)), ref query));
+    }
+
     [Fact]
     public void Response_IsDropped_ShortPacketIsDropped()
     {
