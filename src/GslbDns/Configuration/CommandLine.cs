@@ -54,6 +54,9 @@ public static class CommandLine
           --cookie-secret-file FILE DNS Cookie secrets: 32 hex digits per line, the first signs, all
                                     verify; the same file on every instance (default: random per process)
           --no-cookies              do not answer DNS Cookies (RFC 7873) (default: on)
+          --server-id TEXT          id.server / hostname.bind CH TXT: host, TEXT or none (default: host)
+          --server-version TEXT     version.server / version.bind: none, auto or TEXT (default: none)
+          --nsid TEXT               NSID (RFC 5001) when asked: none, host, TEXT or hex:HEX (default: none)
           --rrl-responses-per-second N  response rate limit per client block and name/type, UDP
                                     only (default: 0, off); see README "Response rate limiting"
           --rrl-nxdomains-per-second N  NXDOMAIN limit per zone and block (default: responses rate)
@@ -134,6 +137,9 @@ public static class CommandLine
                 "--api-tls-key" => "Server:ApiTlsKey",
                 "--state-dir" => "Server:StateDir",
                 "--cookie-secret-file" => "Server:CookieSecretFile",
+                "--server-id" => "Server:ServerId",
+                "--server-version" => "Server:ServerVersion",
+                "--nsid" => "Server:Nsid",
                 "--rrl-responses-per-second" => "Server:Rrl:ResponsesPerSecond",
                 "--rrl-nxdomains-per-second" => "Server:Rrl:NxdomainsPerSecond",
                 "--rrl-errors-per-second" => "Server:Rrl:ErrorsPerSecond",

@@ -51,6 +51,15 @@ public sealed class ServerOptions
     /// <summary>Folder of run-time state the server keeps (API drains); default: "state" beside the zones folder.</summary>
     public string? StateDir { get; set; }
 
+    /// <summary>What id.server and hostname.bind (CH TXT) answer: "host" for the host name (the default), any text, or "none" (REFUSED).</summary>
+    public string ServerId { get; set; } = "host";
+
+    /// <summary>What version.server and version.bind answer: "none" (REFUSED, the default), "auto" for GslbDns and its version, or any text.</summary>
+    public string ServerVersion { get; set; } = "none";
+
+    /// <summary>NSID (RFC 5001) sent when asked: "none" (the default), "host" for the host name, text, or "hex:..." bytes.</summary>
+    public string Nsid { get; set; } = "none";
+
     /// <summary>Response rate limiting of UDP replies (off unless a rate is set).</summary>
     public RateLimiting.RrlOptions Rrl { get; set; } = new();
 

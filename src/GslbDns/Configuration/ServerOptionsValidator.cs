@@ -50,6 +50,7 @@ public static class ServerOptionsValidator
                 problems.Add($"Dnstap socket '{dnstap.Path}': its folder does not exist");
         }
         ValidateRrl(options.Rrl, problems);
+        if (!TryNsid(options.Nsid, out _, out string nsidError)) problems.Add(nsidError);
         return problems;
     }
 
@@ -93,6 +94,41 @@ public static class ServerOptionsValidator
     /// <summary>The shutdown grace of valid options.</summary>
     public static TimeSpan ShutdownGrace(ServerOptions options) =>
         Health.Durations.TryParse(options.ShutdownGrace ?? "", out var grace) ? grace : TimeSpan.FromSeconds(5);
+
+    /// <summary>The server id text: the host name for "host", null for "none".</summary>
+    public static string? ServerId(ServerOptions options) =>
+        IsNone(options.ServerId) ? null : options.ServerId.Equals("host", StringComparison.OrdinalIgnoreCase) ? Environment.MachineName : options.ServerId;
+
+    /// <summary>The version text: "GslbDns VERSION" for "auto", null for "none".</summary>
+    public static string? ServerVersion(ServerOptions options) =>
+        IsNone(options.ServerVersion) ? null
+        : options.ServerVersion.Equals("auto", StringComparison.OrdinalIgnoreCase) ? "GslbDns " + Metrics.GslbDnsMeter.Version : options.ServerVersion;
+
+    /// <summary>The NSID bytes: none, the host name, text, or hex:...; at most <see cref="Pipeline.QueryPipeline.MaxNsidLength"/>.</summary>
+    public static bool TryNsid(string? text, out byte[]? nsid, out string error)
+    {
+        nsid = null;
+        error = "";
+        if (IsNone(text)) return true;
+        try
+        {
+            nsid = text!.Equals("host", StringComparison.OrdinalIgnoreCase) ? System.Text.Encoding.UTF8.GetBytes(Environment.MachineName)
+                : text.StartsWith("hex:", StringComparison.OrdinalIgnoreCase) ? Convert.FromHexString(text[4..])
+                : System.Text.Encoding.UTF8.GetBytes(text);
+        }
+        catch (FormatException)
+        {
+            error = $"Nsid '{text}': hex: must be followed by pairs of hex digits";
+            return false;
+        }
+        if (nsid.Length is 0 or > Pipeline.QueryPipeline.MaxNsidLength)
+        {
+            error = $"Nsid '{text}' gives {nsid.Length} bytes; 1-{Pipeline.QueryPipeline.MaxNsidLength} are allowed (or none)";
+            nsid = null;
+            return false;
+        }
+        return true;
+    }
 
     /// <summary>The state folder: as given, or "state" beside the zones folder.</summary>
     public static string StateDir(ServerOptions options)

@@ -78,7 +78,14 @@ public static class GslbDnsServiceCollectionExtensions
             });
         }
         services.AddSingleton<SteeringStep>();
-        services.AddSingleton(new QueryPipelineOptions { MaxUdpPayload = options.MaxUdpPayload });
+        ServerOptionsValidator.TryNsid(options.Nsid, out var nsid, out _);
+        services.AddSingleton(new QueryPipelineOptions
+        {
+            MaxUdpPayload = options.MaxUdpPayload,
+            ServerId = ServerOptionsValidator.ServerId(options),
+            ServerVersion = ServerOptionsValidator.ServerVersion(options),
+            Nsid = nsid,
+        });
         services.AddSingleton<QueryPipeline>();
         services.AddSingleton<IQueryHandler>(sp => sp.GetRequiredService<QueryPipeline>());
 

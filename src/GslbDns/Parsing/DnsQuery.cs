@@ -34,6 +34,9 @@ public struct DnsQuery
     public ushort UdpPayloadSize;
     public ClientSubnetOption ClientSubnet;
 
+    /// <summary>The query carried an NSID option (RFC 5001): the reply says which server answered.</summary>
+    public bool WantsNsid;
+
     /// <summary>Where the first COOKIE option's data starts in the message (RFC 7873 §4); 0 when there is none.</summary>
     public int CookieOffset;
 

@@ -11,6 +11,7 @@ public static class QueryParser
 {
     private const ushort OptionClientSubnet = 8;
     private const ushort OptionCookie = 10;
+    private const ushort OptionNsid = 3;
 
     public static ParseOutcome Parse(ReadOnlySpan<byte> message, ref DnsQuery query)
     {
@@ -202,6 +203,11 @@ public static class QueryParser
                 {
                     return ParseOutcome.FormatError;
                 }
+            }
+            else if (code == OptionNsid)
+            {
+                // RFC 5001 §2.3: a query's NSID option is empty; its content, if any, is ignored.
+                query.WantsNsid = true;
             }
             else if (code == OptionCookie && query.CookieLength == 0)
             {

@@ -27,6 +27,9 @@ public sealed class QueryPipeline : IQueryHandler
     private const int MaxEcsOptionLength = 4 + 4 + 16;
     private const int CookieOptionLength = 4 + ServerCookies.ReplyLength;
 
+    /// <summary>The longest NSID we send; the option allows more, but an identifier this long is no identifier.</summary>
+    public const int MaxNsidLength = 128;
+
     private readonly ZoneStore _zones;
     private readonly SteeringStep _steering;
     private readonly QueryPipelineOptions _options;
@@ -35,6 +38,8 @@ public sealed class QueryPipeline : IQueryHandler
     private readonly bool _timed;
     private readonly ServerCookies? _cookies;
     private readonly ResponseRateLimiter? _rrl;
+    private readonly ServerIdentity _identity;
+    private readonly byte[]? _nsid;
     private readonly LogThrottle _rrlLog = new(TimeSpan.FromSeconds(1));
 
     /// <param name="cookies">DNS Cookies (RFC 7873, RFC 9018); null leaves COOKIE options unanswered.</param>
@@ -44,6 +49,8 @@ public sealed class QueryPipeline : IQueryHandler
     {
         _cookies = cookies;
         _rrl = rrl;
+        _identity = new ServerIdentity(options.ServerId, options.ServerVersion);
+        _nsid = options.Nsid;
         _zones = zones;
         _steering = steering;
         _options = options;
@@ -190,7 +197,11 @@ public sealed class QueryPipeline : IQueryHandler
         ref var steering = ref facts.Steering;
         steering.Region = -1;
         var zone = query.QClass is DnsWire.ClassIN or DnsWire.ClassAny ? _zones.Current.FindZone(query.QName) : null;
-        if (zone is null || query.QType is RecordType.AXFR or RecordType.IXFR)
+        if (query.QClass == DnsWire.ClassCH)
+        {
+            rcode = _identity.Answer(query.QName, query.QType, ref writer, out authoritative);
+        }
+        else if (zone is null || query.QType is RecordType.AXFR or RecordType.IXFR)
         {
             // Not ours (RFC 1035 leaves it open; REFUSED is what authoritative-only servers send),
             // and zone transfers are not offered.
@@ -265,7 +276,10 @@ public sealed class QueryPipeline : IQueryHandler
 
     /// <summary>Room kept free for our OPT record, so answers never push it out (RFC 6891 §7).</summary>
     private int OptReserve(ref DnsQuery query) =>
-        OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0) + (AnswersCookie(ref query) ? CookieOptionLength : 0);
+        OptLength + (query.ClientSubnet.Present ? MaxEcsOptionLength : 0) + (AnswersCookie(ref query) ? CookieOptionLength : 0)
+        + (AnswersNsid(ref query) ? 4 + _nsid!.Length : 0);
+
+    private bool AnswersNsid(ref DnsQuery query) => _nsid is not null && query.WantsNsid;
 
     private bool AnswersCookie(ref DnsQuery query) => _cookies is not null && query.CookieLength > 0;
 
@@ -282,7 +296,7 @@ public sealed class QueryPipeline : IQueryHandler
         if (query.HasEdns)
         {
             writer.Release(OptReserve(ref query));
-            Span<byte> options = stackalloc byte[MaxEcsOptionLength + CookieOptionLength];
+            Span<byte> options = stackalloc byte[MaxEcsOptionLength + CookieOptionLength + 4 + MaxNsidLength];
             int optionsLength = query.ClientSubnet.Present ? ClientSubnetWriter.Write(options, query.ClientSubnet, scopePrefix) : 0;
             if (AnswersCookie(ref query))
             {
@@ -292,6 +306,15 @@ public sealed class QueryPipeline : IQueryHandler
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(option[2..], ServerCookies.ReplyLength);
                 facts.Cookie = _cookies!.Answer(message.Slice(query.CookieOffset, query.CookieLength), context.Client, option[4..]);
                 optionsLength += CookieOptionLength;
+            }
+            if (AnswersNsid(ref query))
+            {
+                // RFC 5001 §2.3: the server's identifier, in the reply to a query that asked for it.
+                var option = options[optionsLength..];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(option, 3);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(option[2..], (ushort)_nsid!.Length);
+                _nsid.CopyTo(option[4..]);
+                optionsLength += 4 + _nsid.Length;
             }
             writer.WriteOpt((ushort)Math.Max(512, _options.MaxUdpPayload), (byte)((ushort)rcode >> 4), query.DnssecOk, options[..optionsLength]);
         }

@@ -9,6 +9,9 @@ public static class DnsWire
     /// <summary>CLASS IN.</summary>
     public const ushort ClassIN = 1;
 
+    /// <summary>CLASS CH (CHAOS): where servers answer who and what they are (id.server, version.bind).</summary>
+    public const ushort ClassCH = 3;
+
     /// <summary>QCLASS * (ANY).</summary>
     public const ushort ClassAny = 255;
 }
