@@ -6,17 +6,9 @@
 # with interval 1s, fast-interval 250ms, timeout 500ms, fall 3, rise 2.
 #   SCENARIOS="udp-www udp-mix-ecs-rand" RUNS=1 bash bench/health-cpu.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bench=${BENCH:-../shared/bench}
-[ -d "$bench" ] || { echo "health-cpu: $bench not found (the shared benchmark harness)" >&2; exit 2; }
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
+. "$(dirname "$0")/lib/setup.sh" health-cpu
 mkdir -p "$work/plain" "$work/checked" "$work/www"
-grep -v '^www ' "$bench/peers/zone/example.com.zone" > "$work/plain/example.com.zone"
+bench_zone "$work/plain"
 cp "$work/plain/example.com.zone" "$work/checked/example.com.zone"
 policy() {
   cat <<YAML
@@ -47,7 +39,7 @@ done
 # The LBs and the probes' peers run on CPU 0 with dnsperf; the servers on CPU 1.
 start() {
   taskset -c 1 "$work/bin/gslbdns" --zones "$work/$1" --listen "127.0.0.1:$2" --api-listen "127.0.0.1:$3" --no-watch \
-    --geoip "$(dirname "$bench")/geoip-test-data/GeoIP2-City-Test.mmdb" --log-level Warning >"$work/$1.log" 2>&1 &
+    --geoip "$(bench_geoip)" --log-level Warning >"$work/$1.log" 2>&1 &
   pids+=($!)
   started=$!
 }

@@ -7,18 +7,9 @@
 # runs on the server's CPU and counts in its CPU per query.
 #   SCENARIOS="udp-www udp-mix-ecs-rand" RUNS=1 bash bench/load-reports.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bench=${BENCH:-../shared/bench}
-[ -d "$bench" ] || { echo "load-reports: $bench not found (the shared benchmark harness)" >&2; exit 2; }
+. "$(dirname "$0")/lib/setup.sh" load-reports
 rate=${RATE:-200}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
-mkdir -p "$work/zones"
-grep -v '^www ' "$bench/peers/zone/example.com.zone" > "$work/zones/example.com.zone"
+bench_zone "$work/zones"
 cat > "$work/zones/example.com.gslb.yaml" <<'YAML'
 services:
   www:
@@ -39,7 +30,7 @@ printf 'tokens:\n  bench: { secret: "%s", load: ["*/*"] }\n' "$secret" > "$work/
 start() {
   taskset -c 1 "$work/bin/gslbdns" --zones "$work/zones" --listen "127.0.0.1:$1" --api-listen "127.0.0.1:$2" --no-watch \
     --api-tokens "$work/tokens.yaml" --state-dir "$work/state-$1" \
-    --geoip "$(dirname "$bench")/geoip-test-data/GeoIP2-City-Test.mmdb" --log-level Warning >"$work/$1.log" 2>&1 &
+    --geoip "$(bench_geoip)" --log-level Warning >"$work/$1.log" 2>&1 &
   pids+=($!)
   started=$!
 }

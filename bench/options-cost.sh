@@ -10,18 +10,9 @@
 # its CPU per query, as it would in production.
 #   SCENARIOS="udp-www udp-mix-ecs-rand" RUNS=1 bash bench/options-cost.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bench=${BENCH:-../shared/bench}
-[ -d "$bench" ] || { echo "metrics: $bench not found (the shared benchmark harness)" >&2; exit 2; }
+. "$(dirname "$0")/lib/setup.sh" options-cost
 interval=${SCRAPE_INTERVAL:-1}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
-mkdir -p "$work/zones"
-grep -v '^www ' "$bench/peers/zone/example.com.zone" > "$work/zones/example.com.zone"
+bench_zone "$work/zones"
 cat > "$work/zones/example.com.gslb.yaml" <<'YAML'
 services:
   www:
@@ -39,7 +30,7 @@ YAML
 start() {
   local port=$1 api=$2; shift 2
   taskset -c 1 "$work/bin/gslbdns" --zones "$work/zones" --listen "127.0.0.1:$port" --api-listen "127.0.0.1:$api" --no-watch \
-    --state-dir "$work/state-$port" --geoip "$(dirname "$bench")/geoip-test-data/GeoIP2-City-Test.mmdb" --log-level Warning "$@" \
+    --state-dir "$work/state-$port" --geoip "$(bench_geoip)" --log-level Warning "$@" \
     >"$work/$port.log" 2>&1 &
   pids+=($!)
   started=$!

@@ -1,0 +1,22 @@
+# Sourced by the bench scripts: the harness folder, a scratch folder removed on exit with every
+# process started into `pids`, a Release build of the server in "$work/bin", and the bench's zone.
+#   . "$(dirname "$0")/lib/setup.sh" NAME
+# shellcheck shell=bash
+bench_name=$1
+cd "$(dirname "$0")/.."
+bench=${BENCH:-../shared/bench}
+[ -d "$bench" ] || { echo "$bench_name: $bench not found (the shared benchmark harness)" >&2; exit 2; }
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
+
+# bench_zone DIR: the harness's example.com without its www record (GslbDns steers www).
+bench_zone() {
+  mkdir -p "$1"
+  grep -v '^www ' "$bench/peers/zone/example.com.zone" > "$1/example.com.zone"
+}
+
+# bench_geoip: the City test database the harness and its peers use.
+bench_geoip() { echo "$(dirname "$bench")/geoip-test-data/GeoIP2-City-Test.mmdb"; }
