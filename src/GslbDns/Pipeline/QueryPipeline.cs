@@ -141,7 +141,7 @@ public sealed class QueryPipeline : IQueryHandler
         if (_rrlLog.ShouldLog(out int suppressed))
         {
             Log.RrlLimited(_logger, action switch { RrlAction.WouldLimit => "would limit", RrlAction.Slipped => "slipped", RrlAction.BadCookie => "BADCOOKIE", _ => "dropped" },
-                _rrl.BlockOf(context.Client), facts.RrlClass.ToString(), DnsName.FromWire(query.QName).ToString(), suppressed);
+                _rrl.BlockOf(context.Client), facts.RrlClass.ToString(), query.QNameLength > 0 ? DnsName.FromWire(query.QName).ToString() : "(no question)", suppressed);
         }
         switch (action)
         {

@@ -90,7 +90,18 @@ public sealed class GeoDatabase : IDisposable
     public GeoFacts Lookup(ClientAddress address)
     {
         var ip = address.ToIPAddress();
-        var record = _reader.Find<GeoRecord>(ip, out var prefixLength);
+        GeoRecord? record;
+        int prefixLength;
+        try
+        {
+            record = _reader.Find<GeoRecord>(ip, out prefixLength);
+        }
+        catch (Exception e) when (e is InvalidDatabaseException or DeserializationException)
+        {
+            // Damage the load check did not reach (it walks the tree; the reader also follows data
+            // pointers): this address is unknown to this database, rather than a failed explain.
+            return GeoFacts.Unknown;
+        }
         if (record is null)
         {
             return GeoFacts.Unknown;
