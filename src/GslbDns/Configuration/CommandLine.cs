@@ -42,6 +42,9 @@ public static class CommandLine
                                     (default: 127.0.0.1:8053); see docs/api.md
           --api-tokens FILE         API tokens (YAML) for load reports and drains; re-read on change
                                     and SIGHUP; outside the zones folder (default: none, writes get 401)
+          --tsig-keys FILE          TSIG keys for zone transfers and NOTIFY, as tsig-keygen writes them
+                                    (key "name" { algorithm hmac-sha256; secret "..."; };); read at start;
+                                    outside the zones folder; zones/transfer.yaml says who may transfer
           --api-tls-cert PEM        serve the API over HTTPS with this certificate ...
           --api-tls-key PEM         ... and this private key (both or neither)
           --state-dir DIR           run-time state kept across restarts (API drains)
@@ -128,6 +131,7 @@ public static class CommandLine
                 "--log-level" => "Logging:LogLevel:Default",
                 "--api-listen" => "Server:ApiListen",
                 "--api-tokens" => "Server:ApiTokens",
+                "--tsig-keys" => "Server:TsigKeys",
                 "--api-tls-cert" => "Server:ApiTlsCert",
                 "--api-tls-key" => "Server:ApiTlsKey",
                 "--state-dir" => "Server:StateDir",
