@@ -58,13 +58,17 @@ public static class TestTsig
     }
 
     /// <summary>Checks a reply's MAC: over the prior MAC, the reply without its TSIG, and the variables (or only the timers).</summary>
-    public static bool Verifies(byte[] reply, string keyName, byte[] secret, byte[] priorMac, bool timersOnly = false)
+    /// <param name="priorMac">The request's MAC for a reply; null for a request (a NOTIFY), which has none.</param>
+    public static bool Verifies(byte[] reply, string keyName, byte[] secret, byte[]? priorMac, bool timersOnly = false)
     {
         var tsig = Read(reply) ?? throw new InvalidOperationException("the reply has no TSIG");
         var data = new List<byte>();
-        data.Add((byte)(priorMac.Length >> 8));
-        data.Add((byte)priorMac.Length);
-        data.AddRange(priorMac);
+        if (priorMac is not null)
+        {
+            data.Add((byte)(priorMac.Length >> 8));
+            data.Add((byte)priorMac.Length);
+            data.AddRange(priorMac);
+        }
         var unsigned = reply[..tsig.Start];
         BinaryPrimitives.WriteUInt16BigEndian(unsigned.AsSpan(10), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(unsigned.AsSpan(10)) - 1));
         data.AddRange(unsigned);
