@@ -155,9 +155,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2505, Level = LogLevel.Error, Message = "Transfer file {File} rejected; the server does not start:\n{Problems}")]
     public static partial void TransferRulesRejectedAtStart(ILogger logger, string file, string problems);
 
-    [LoggerMessage(EventId = 2506, Level = LogLevel.Information, Message = "TSIG keys from {File}: {Keys}")]
-    public static partial void TsigKeysLoaded(ILogger logger, string file, string keys);
-
     [LoggerMessage(EventId = 2510, Level = LogLevel.Information, Message = "NOTIFY for {Zone} serial {Serial} acknowledged by {Secondary}")]
     public static partial void NotifyAcknowledged(ILogger logger, string zone, uint serial, string secondary);
 
