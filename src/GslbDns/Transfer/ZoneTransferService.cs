@@ -11,7 +11,8 @@ namespace GslbDns.Transfer;
 
 /// <summary>
 /// AXFR (RFC 5936) over TCP, and IXFR answered with the whole zone the same way (RFC 1995 §4: a
-/// server without the history answers with a full transfer). Who may transfer comes from
+/// server without the history answers with a full transfer), or with the SOA alone for a secondary
+/// already as new (§2). Who may transfer comes from
 /// <c>zones/transfer.yaml</c>: the source address and the TSIG key (RFC 8945) must both be allowed;
 /// everything else is REFUSED. Replies are split into messages below 64 KiB; with TSIG each message
 /// is signed, the first over the request's MAC and each later one over the previous MAC and its
@@ -154,9 +155,49 @@ public sealed class ZoneTransferService : IZoneTransfer
             return session;
         }
         session.Zone = zone;
-        session.Records = TransferContent.Of(served!);
+        session.Records = query.QType == RecordType.IXFR && ClientSerial(request, query.QuestionEnd) is uint serial && SerialNotOlder(serial, zone!.Serial)
+            // RFC 1995 §2: a secondary as new as we are gets our SOA alone.
+            ? [new TransferRecord(zone.Origin, RecordType.SOA, zone.Soa.Ttl, zone.Soa.Records[0])]
+            : TransferContent.Of(served!);
         length = WriteMessage(ref session, request, buffer, first: true, query.QuestionEnd, query.QNameLength);
         return session;
+    }
+
+    /// <summary>RFC 1982 serial arithmetic: the secondary's serial is the same as ours or newer.</summary>
+    private static bool SerialNotOlder(uint theirs, uint ours) => (int)(theirs - ours) >= 0;
+
+    /// <summary>The serial of the SOA an IXFR request carries in its authority section (RFC 1995 §3); null when it has none.</summary>
+    private static uint? ClientSerial(byte[] request, int questionEnd)
+    {
+        if (BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(6)) != 0 || BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(8)) == 0) return null;
+        int pos = questionEnd;
+        if (!SkipName(request, ref pos) || pos + 10 > request.Length) return null;
+        if ((RecordType)BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(pos)) != RecordType.SOA) return null;
+        int end = pos + 10 + BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(pos + 8));
+        pos += 10;
+        if (end > request.Length || !SkipName(request, ref pos) || !SkipName(request, ref pos) || pos + 4 > end) return null;
+        return BinaryPrimitives.ReadUInt32BigEndian(request.AsSpan(pos));
+    }
+
+    private static bool SkipName(byte[] message, ref int pos)
+    {
+        while (pos < message.Length)
+        {
+            byte len = message[pos];
+            if (len == 0)
+            {
+                pos++;
+                return true;
+            }
+            if ((len & 0xc0) == 0xc0)
+            {
+                pos += 2;
+                return pos <= message.Length;
+            }
+            if ((len & 0xc0) != 0) return false;
+            pos += len + 1;
+        }
+        return false;
     }
 
     private static bool Allowed(ZoneTransferRule rule, ClientAddress client, TsigKey? key)

@@ -77,6 +77,39 @@ public sealed class AxfrTests
         Assert.Equal(records[0], records[^1]);
     }
 
+    [Theory]
+    [InlineData(2026112701u)]
+    [InlineData(2026112702u)]
+    public async Task Ixfr_FromSecondaryAsNewAsUs_GetsTheSoaAlone(uint serial)
+    {
+        await using var server = await TestServer.StartAsync(SampleZones("example.com: { allow: [127.0.0.1/32] }\n"), Settings());
+
+        var reply = await server.Client.TcpAsync(Ixfr(serial));
+
+        var soa = Assert.IsType<SoaRecord>(reply.AnswerRecords.Single());
+        Assert.Equal(2026112701u, soa.SerialNumber);
+        // The control: an older serial gets the whole zone.
+        var messages = await TransferClient.TransferAsync(server.Endpoint, Ixfr(2026112700));
+        Assert.Equal(ExpectedSampleRecords().Count + 1, TransferClient.Records(messages).Count);
+    }
+
+    /// <summary>IXFR with the secondary's SOA in the authority section (RFC 1995 §3), names compressed to the question.</summary>
+    private static byte[] Ixfr(uint serial)
+    {
+        var bytes = new List<byte>(TransferClient.Axfr("example.com", type: RecordType.Ixfr));
+        bytes[9] = 1; // NSCOUNT
+        var rdata = new List<byte> { 3, (byte)'n', (byte)'s', (byte)'1', 0xc0, 12, 10 };
+        rdata.AddRange("hostmaster"u8.ToArray());
+        rdata.AddRange([0xc0, 12]);
+        foreach (uint value in new[] { serial, 7200u, 900u, 1209600u, 300u })
+        {
+            rdata.AddRange([(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value]);
+        }
+        bytes.AddRange([0xc0, 12, 0, 6, 0, 1, 0, 0, 0x0e, 0x10, 0, (byte)rdata.Count]);
+        bytes.AddRange(rdata);
+        return [.. bytes];
+    }
+
     [Fact]
     public async Task Axfr_FromAddressNotAllowed_IsRefused_WhileQueriesAreAnswered()
     {
