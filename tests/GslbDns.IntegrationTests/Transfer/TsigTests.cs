@@ -155,6 +155,25 @@ public sealed class TsigTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignedQueryOverUdp_WithBadTimeOrUnknownKey_IsNotAuth_WithTheTsigErrorOfRfc8945()
+    {
+        var soa = new QueryBuilder { Id = 9 }.Build("example.com", (ushort)RecordType.Soa);
+        var late = TestTsig.Sign(soa, KeyName, Secret, Now - 1000, out var lateMac);
+        var unknown = TestTsig.Sign(soa, "no-such-key", Secret, Now, out _);
+
+        var badTime = await _server.Client.UdpRawAsync(late) ?? throw new TimeoutException("no UDP reply");
+        var badKey = await _server.Client.UdpRawAsync(unknown) ?? throw new TimeoutException("no UDP reply");
+
+        Assert.Equal(9, TransferClient.Rcode(badTime));
+        Assert.Equal(0, TransferClient.AnswerCount(badTime));
+        Assert.Equal(18, TestTsig.Read(badTime)!.Error);
+        Assert.True(TestTsig.Verifies(badTime, KeyName, Secret, lateMac));
+        Assert.Equal(9, TransferClient.Rcode(badKey));
+        Assert.Equal(17, TestTsig.Read(badKey)!.Error);
+        Assert.Empty(TestTsig.Read(badKey)!.Mac);
+    }
+
+    [Fact]
     public async Task TsigNotLastInAdditional_IsFormErr()
     {
         var signed = TestTsig.Sign(new QueryBuilder { Id = 8 }.Build("example.com", (ushort)RecordType.Soa), KeyName, Secret, Now, out _);
