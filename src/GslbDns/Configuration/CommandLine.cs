@@ -30,7 +30,8 @@ public static class CommandLine
           gslbdns --help                    this text
 
         Options (also GSLBDNS_Server__<Name> environment variables or appsettings.json "Server"):
-          --zones DIR               zone files, one zone per *.zone file (default: zones)
+          --zones DIR               zone files, one zone per *.zone file, with their policies and
+                                    transfer.yaml (default: zones)
           --geoip PATH              GeoIP database (.mmdb) or folder of them; repeatable (default: geoip)
           --listen ADDR:PORT        address to serve on, UDP and TCP; repeatable; IPv6 as [::1]:5353
                                     (default: 127.0.0.1:5353 and [::1]:5353)

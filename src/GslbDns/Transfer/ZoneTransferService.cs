@@ -78,7 +78,17 @@ public sealed class ZoneTransferService : IZoneTransfer
         int messages = 1;
         while (session.Next < records.Count)
         {
-            int length = WriteMessage(ref session, request, buffer, first: false);
+            int length;
+            try
+            {
+                length = WriteMessage(ref session, request, buffer, first: false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The secondary sees the stream end without the closing SOA and discards what it got (RFC 5936 §2.2).
+                Log.TransferFailed(_logger, context.Client.ToString(), e);
+                return;
+            }
             await send(buffer.AsMemory(0, LengthPrefix + length)).ConfigureAwait(false);
             messages++;
         }
@@ -257,7 +267,8 @@ public sealed class ZoneTransferService : IZoneTransfer
     /// <summary>A reply of header and question only.</summary>
     private static int Error(byte[] request, ref DnsQuery query, byte[] buffer, ResponseCode rcode)
     {
-        var writer = new MessageWriter(buffer.AsSpan(LengthPrefix), MaxMessage - 1024);
+        // Room is left for the TSIG record a signed refusal gets.
+        var writer = new MessageWriter(buffer.AsSpan(LengthPrefix), MaxMessage - TsigSigner.RecordLength(DnsName.MaxWireLength, DnsName.MaxWireLength, TsigAlgorithm.MaxMacLength, 6));
         ushort flags = (ushort)(FlagQR | (query.Opcode << 11) | ((ushort)rcode & 0x0f));
         writer.WriteHeader(BinaryPrimitives.ReadUInt16BigEndian(request), flags);
         if (query.QuestionEnd > 0) writer.WriteQuestion(request.AsSpan(DnsWire.HeaderLength, query.QuestionEnd - DnsWire.HeaderLength), query.QNameLength);
