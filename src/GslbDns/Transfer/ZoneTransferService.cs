@@ -32,9 +32,13 @@ public sealed class ZoneTransferService : IZoneTransfer
     private readonly TransferConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger<ZoneTransferService> _logger;
+    private readonly IQueryTap[] _taps;
 
-    public ZoneTransferService(ZoneStore zones, TransferConfig config, TimeProvider time, ILogger<ZoneTransferService> logger)
+    /// <param name="taps">The query path's observers (metrics, query log, dnstap): each transfer request is one query to them, seen with its first reply message.</param>
+    public ZoneTransferService(ZoneStore zones, TransferConfig config, TimeProvider time, ILogger<ZoneTransferService> logger,
+        IEnumerable<IQueryTap>? taps = null)
     {
+        _taps = taps?.ToArray() ?? [];
         _zones = zones;
         _config = config;
         _time = time;
@@ -66,7 +70,9 @@ public sealed class ZoneTransferService : IZoneTransfer
         Session session;
         try
         {
+            long started = _taps.Length > 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             session = Open(request, context, buffer, out int first);
+            if (_taps.Length > 0) Observe(request, buffer.AsSpan(LengthPrefix, first), context, session, started);
             if (first > 0) await send(buffer.AsMemory(0, LengthPrefix + first)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not (System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException))
@@ -107,14 +113,23 @@ public sealed class ZoneTransferService : IZoneTransfer
         public byte[] Mac;
         public int MacLength;
         public bool HasEdns;
+        public ParseOutcome Parsed;
+        public RecordType QType;
+        public byte[] QName;
     }
 
     /// <summary>Checks the request and writes the first message (an error reply, or the start of the zone).</summary>
     private Session Open(byte[] request, RequestContext context, byte[] buffer, out int length)
     {
-        var session = new Session { Mac = new byte[TsigAlgorithm.MaxMacLength] };
+        var session = new Session { Mac = new byte[TsigAlgorithm.MaxMacLength], QName = [] };
         var query = new DnsQuery();
         var parsed = QueryParser.Parse(request, ref query);
+        session.Parsed = parsed;
+        if (query.QuestionEnd > 0)
+        {
+            session.QType = query.QType;
+            session.QName = query.QName.ToArray();
+        }
         if (parsed == ParseOutcome.Drop)
         {
             length = 0;
@@ -171,6 +186,38 @@ public sealed class ZoneTransferService : IZoneTransfer
             : TransferContent.Of(served!);
         length = WriteMessage(ref session, request, buffer, first: true, query.QuestionEnd, query.QNameLength);
         return session;
+    }
+
+    /// <summary>Shows the request and its first reply message to the taps, as the query path does for every query.</summary>
+    private void Observe(byte[] request, ReadOnlySpan<byte> reply, in RequestContext context, in Session session, long started)
+    {
+        var outcome = new QueryOutcome
+        {
+            Query = request,
+            Response = reply,
+            Transport = context.Transport,
+            Client = context.Client,
+            ClientPort = context.ClientPort,
+            Server = context.Server,
+            ServerPort = context.ServerPort,
+            Parsed = session.Parsed,
+            QType = session.QType,
+            QName = session.QName,
+            Rcode = reply.Length >= DnsWire.HeaderLength ? (ResponseCode)(reply[3] & 0x0f) : ResponseCode.NoError,
+            Started = started,
+            Finished = System.Diagnostics.Stopwatch.GetTimestamp(),
+        };
+        foreach (var tap in _taps)
+        {
+            try
+            {
+                tap.Observe(outcome);
+            }
+            catch (Exception e)
+            {
+                Log.QueryFailed(_logger, e);
+            }
+        }
     }
 
     /// <summary>RFC 1982 serial arithmetic: the secondary's serial is the same as ours or newer.</summary>

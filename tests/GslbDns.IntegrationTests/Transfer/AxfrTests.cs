@@ -126,6 +126,21 @@ public sealed class AxfrTests
     }
 
     [Fact]
+    public async Task Transfers_AreCountedInTheMetrics_AsQueriesOverTcp()
+    {
+        await using var server = await TestServer.StartAsync(SampleZones("example.com: { allow: [127.0.0.1/32] }\n"), Settings());
+        var before = await GslbDns.IntegrationTests.Metrics.MetricsScrape.GetAsync(server.ApiBase!);
+
+        await TransferClient.TransferAsync(server.Endpoint, TransferClient.Axfr("example.com"));
+        await TransferClient.TransferAsync(server.Endpoint, TransferClient.Axfr("static.example.com"));
+
+        var after = await GslbDns.IntegrationTests.Metrics.MetricsScrape.GetAsync(server.ApiBase!);
+        double Delta(string name, params (string, string)[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
+        Assert.Equal(2, Delta("gslbdns_dns_requests_total", ("proto", "tcp"), ("type", "AXFR")));
+        Assert.Equal(1, Delta("gslbdns_dns_responses_total", ("proto", "tcp"), ("rcode", "REFUSED")));
+    }
+
+    [Fact]
     public async Task Axfr_OfZoneWithoutTransferRule_IsRefused()
     {
         await using var server = await TestServer.StartAsync(SampleZones(""), Settings());
