@@ -270,7 +270,8 @@ public sealed class ZoneTransferService : IZoneTransfer
         int reserve = (session.Key is null ? 0 : TsigSigner.RecordLength(session.Key)) + (session.HasEdns ? OptLength : 0);
         var writer = new MessageWriter(buffer.AsSpan(LengthPrefix), Math.Min(MessageLimit, MaxMessage));
         writer.Reserve(reserve);
-        writer.WriteHeader(BinaryPrimitives.ReadUInt16BigEndian(request), FlagQR | FlagAA);
+        // RFC 5936 §2.2.1: ID and RD copied from the request, AA set.
+        writer.WriteHeader(BinaryPrimitives.ReadUInt16BigEndian(request), (ushort)(FlagQR | FlagAA | (request[2] & 0x01) << 8));
         // RFC 5936 §2.2.1: the question in the first message; later ones may leave it out.
         if (first) writer.WriteQuestion(request.AsSpan(DnsWire.HeaderLength, questionEnd - DnsWire.HeaderLength), qnameLength);
         var records = session.Records!;
@@ -316,7 +317,7 @@ public sealed class ZoneTransferService : IZoneTransfer
     {
         // Room is left for the TSIG record a signed refusal gets.
         var writer = new MessageWriter(buffer.AsSpan(LengthPrefix), MaxMessage - TsigSigner.RecordLength(DnsName.MaxWireLength, DnsName.MaxWireLength, TsigAlgorithm.MaxMacLength, 6));
-        ushort flags = (ushort)(FlagQR | (query.Opcode << 11) | ((ushort)rcode & 0x0f));
+        ushort flags = (ushort)(FlagQR | (query.Opcode << 11) | (request[2] & 0x01) << 8 | ((ushort)rcode & 0x0f));
         writer.WriteHeader(BinaryPrimitives.ReadUInt16BigEndian(request), flags);
         if (query.QuestionEnd > 0) writer.WriteQuestion(request.AsSpan(DnsWire.HeaderLength, query.QuestionEnd - DnsWire.HeaderLength), query.QNameLength);
         int length = writer.Finish();

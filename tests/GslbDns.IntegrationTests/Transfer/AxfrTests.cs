@@ -57,6 +57,8 @@ public sealed class AxfrTests
         Assert.Equal(ReturnCode.NoError, first.ReturnCode);
         Assert.True(first.IsAuthoritiveAnswer);
         Assert.Equal(0x4242, first.TransactionID);
+        Assert.False(first.IsRecursionDesired);
+        Assert.All(messages, m => Assert.Equal(0x4242, DnsMessage.Parse(m).TransactionID));
         var records = TransferClient.Records(messages);
         var soa = records[0];
         Assert.StartsWith("example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 2026112701", soa);
