@@ -10,7 +10,7 @@ namespace GslbDns.Commands;
 
 /// <summary>
 /// What `gslbdns check` adds to the zone checks: each zone's policy file, read against the zone as
-/// the server reads it, and the admin state file. Nothing here needs the GeoIP databases.
+/// the server reads it, the admin state file and the transfer rules. Nothing here needs the GeoIP databases.
 /// </summary>
 public static class SteeringFilesCheck
 {
@@ -45,6 +45,15 @@ public static class SteeringFilesCheck
             {
                 problems.AddRange(admin.FindUnmatched(documents));
             }
+        }
+        var transferPath = Path.Combine(folder, Transfer.TransferRulesReader.FileName);
+        if (File.Exists(transferPath))
+        {
+            // The TSIG keys live outside the zones folder, so key names are checked by the server only.
+            var origins = zones.Where(z => z.Origin is not null).Select(z => z.Origin!).ToHashSet(WireComparer.Instance);
+            var (_, transferProblems) = Guarded(Transfer.TransferRulesReader.FileName,
+                () => Transfer.TransferRulesReader.ReadText(File.ReadAllText(transferPath), Transfer.TransferRulesReader.FileName, null, origins));
+            problems.AddRange(transferProblems);
         }
         return problems;
     }

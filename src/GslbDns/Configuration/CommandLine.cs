@@ -30,7 +30,8 @@ public static class CommandLine
           gslbdns --help                    this text
 
         Options (also GSLBDNS_Server__<Name> environment variables or appsettings.json "Server"):
-          --zones DIR               zone files, one zone per *.zone file (default: zones)
+          --zones DIR               zone files, one zone per *.zone file, with their policies and
+                                    transfer.yaml (default: zones)
           --geoip PATH              GeoIP database (.mmdb) or folder of them; repeatable (default: geoip)
           --listen ADDR:PORT        address to serve on, UDP and TCP; repeatable; IPv6 as [::1]:5353
                                     (default: 127.0.0.1:5353 and [::1]:5353)
@@ -43,6 +44,9 @@ public static class CommandLine
                                     (default: 127.0.0.1:8053); see docs/api.md
           --api-tokens FILE         API tokens (YAML) for load reports and drains; re-read on change
                                     and SIGHUP; outside the zones folder (default: none, writes get 401)
+          --tsig-keys FILE          TSIG keys for zone transfers and NOTIFY, as tsig-keygen writes them
+                                    (key "name" { algorithm hmac-sha256; secret "..."; };); read at start;
+                                    outside the zones folder; zones/transfer.yaml says who may transfer
           --api-tls-cert PEM        serve the API over HTTPS with this certificate ...
           --api-tls-key PEM         ... and this private key (both or neither)
           --state-dir DIR           run-time state kept across restarts (API drains)
@@ -133,6 +137,7 @@ public static class CommandLine
                 "--log-level" => "Logging:LogLevel:Default",
                 "--api-listen" => "Server:ApiListen",
                 "--api-tokens" => "Server:ApiTokens",
+                "--tsig-keys" => "Server:TsigKeys",
                 "--api-tls-cert" => "Server:ApiTlsCert",
                 "--api-tls-key" => "Server:ApiTlsKey",
                 "--state-dir" => "Server:StateDir",

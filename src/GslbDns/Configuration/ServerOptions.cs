@@ -42,6 +42,9 @@ public sealed class ServerOptions
     /// <summary>The API tokens file (YAML); none means every write endpoint answers 401.</summary>
     public string? ApiTokens { get; set; }
 
+    /// <summary>TSIG keys (BIND key-file format) for zone transfers and NOTIFY; kept outside the zones folder.</summary>
+    public string? TsigKeys { get; set; }
+
     /// <summary>PEM certificate for serving the API over HTTPS (with <see cref="ApiTlsKey"/>).</summary>
     public string? ApiTlsCert { get; set; }
 

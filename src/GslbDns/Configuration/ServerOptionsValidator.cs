@@ -36,6 +36,10 @@ public static class ServerOptionsValidator
             && IsInside(options.ApiTokens, options.Zones))
             problems.Add($"ApiTokens file '{options.ApiTokens}' is inside the zones folder '{options.Zones}'; "
                 + "keep secrets out of it (the zones folder is usually kept in git)");
+        if (!string.IsNullOrWhiteSpace(options.TsigKeys) && !string.IsNullOrWhiteSpace(options.Zones)
+            && IsInside(options.TsigKeys, options.Zones))
+            problems.Add($"TsigKeys file '{options.TsigKeys}' is inside the zones folder '{options.Zones}'; "
+                + "keep secrets out of it (the zones folder is usually kept in git)");
         if (!IsNone(options.QueryLog) && options.QueryLog != QueryLogFile.StandardOutput && CannotWrite(options.QueryLog!) is { } logError)
             problems.Add($"QueryLog '{options.QueryLog}' cannot be written: {logError} (--query-log PATH, or - for stdout)");
         if (options.QueryLogSample < 1)

@@ -5,6 +5,7 @@ using GslbDns.Steering;
 using GslbDns.Steering.Geo;
 using GslbDns.Steering.Policy;
 using GslbDns.Steering.State;
+using GslbDns.Transfer;
 using GslbDns.Zones;
 using GslbDns.Zones.Reading;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,7 @@ public sealed class ZoneCatalogLoader
     private (AdminStateFile File, byte[] Fingerprint) _admin = (AdminStateFile.Empty, []);
     private byte[] _reportedAdmin = [];
     private readonly GeoTreeCache _trees = new();
+    private byte[] _transferFingerprint = [];
 
     public ZoneCatalogLoader(ZoneStore store, RegionStateStore state, string folder, Func<GeoDatabaseSet> geo, ILogger<ZoneCatalogLoader> logger)
     {
@@ -42,6 +44,9 @@ public sealed class ZoneCatalogLoader
     }
 
     public string Folder { get; }
+
+    /// <summary>Where <c>transfer.yaml</c>'s rules are published, checked against these TSIG keys; null when transfers are off.</summary>
+    public TransferConfig? Transfers { get; init; }
 
     /// <summary>Where each load's outcome per file is recorded for the metrics (none when null).</summary>
     public LoadLedger? Ledger { get; init; }
@@ -126,6 +131,7 @@ public sealed class ZoneCatalogLoader
             Ledger?.Retain(LoadedKind.Zone, results.Select(r => Relative(r.Path)));
             Ledger?.Retain(LoadedKind.Policy, results.Select(r => PolicyPathFor(r.Path)).Where(File.Exists).Select(Relative));
             var set = new ZoneSet(Deduplicate(next.Values));
+            LoadTransferRules(set, problems, initial);
             _store.Publish(set);
             _state.Retain(set.Zones.Select(z => z.Steering?.State).OfType<IRegionStateSource>());
             _trees.Trim(next.Values.SelectMany(z => z.Policy?.Steering?.Services ?? []).Select(s => s.Tree));
@@ -260,6 +266,49 @@ public sealed class ZoneCatalogLoader
             return _admin;
         }
         return _admin = (file, fingerprint);
+    }
+
+    /// <summary>
+    /// Reads <c>transfer.yaml</c> against the zones about to be served and the TSIG keys; a broken
+    /// file keeps the last good rules (a typo must not open or close transfers by itself).
+    /// </summary>
+    private void LoadTransferRules(ZoneSet set, List<ZoneProblem> problems, bool initial)
+    {
+        if (Transfers is null) return;
+        var path = Path.Combine(Folder, TransferRulesReader.FileName);
+        if (!File.Exists(path))
+        {
+            if (_transferFingerprint.Length > 0) Log.TransferRulesLoaded(_logger, TransferRulesReader.FileName, "none (file removed)");
+            _transferFingerprint = [];
+            Transfers.Publish(TransferRules.None);
+            return;
+        }
+        var bytes = ReadBytes(path);
+        var origins = set.Zones.Select(z => z.Zone.Origin).ToHashSet(WireComparer.Instance);
+        var fingerprint = SHA256.HashData([.. bytes, .. origins.OrderBy(o => o.ToString(), StringComparer.Ordinal).SelectMany(o => o.WireArray)]);
+        if (fingerprint.AsSpan().SequenceEqual(_transferFingerprint)) return;
+        TransferRules? rules;
+        IReadOnlyList<ZoneProblem> fileProblems;
+        try
+        {
+            (rules, fileProblems) = TransferRulesReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), TransferRulesReader.FileName, Transfers.Keys, origins);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            (rules, fileProblems) = (null, [Unexpected(TransferRulesReader.FileName, e)]);
+        }
+        if (rules is null || fileProblems.Count > 0)
+        {
+            problems.AddRange(fileProblems);
+            string text = string.Join('\n', fileProblems);
+            if (initial) Log.TransferRulesRejectedAtStart(_logger, TransferRulesReader.FileName, text);
+            else Log.TransferRulesRejected(_logger, TransferRulesReader.FileName, text);
+            return;
+        }
+        _transferFingerprint = fingerprint;
+        Transfers.Publish(rules);
+        Log.TransferRulesLoaded(_logger, TransferRulesReader.FileName,
+            string.Join(", ", rules.Rules.Select(r => $"{r.Zone} (allow {(r.Allow is { } a ? string.Join(' ', a) : "any")}, tsig {(r.Tsig is { } t ? string.Join(' ', t) : "none")}, notify {r.Notify.Length})")));
     }
 
     public static string PolicyPathFor(string zonePath) =>

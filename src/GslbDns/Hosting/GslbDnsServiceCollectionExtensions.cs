@@ -13,6 +13,8 @@ using GslbDns.Steering;
 using GslbDns.Steering.Geo;
 using GslbDns.Steering.State;
 using GslbDns.Tapping;
+using GslbDns.Transfer;
+using GslbDns.Tsig;
 using GslbDns.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +53,12 @@ public static class GslbDnsServiceCollectionExtensions
         {
             Ledger = sp.GetRequiredService<LoadLedger>(),
         });
+        // Read before anything starts: a bad key file stops the server like a bad zone does.
+        var tsigKeys = TsigKeysFor(options);
+        services.AddSingleton(tsigKeys);
+        services.AddSingleton(new TransferConfig(tsigKeys));
+        services.AddSingleton<IZoneTransfer, ZoneTransferService>();
+        services.AddSingleton<NotifyService>();
         services.AddSingleton(sp =>
         {
             var geo = sp.GetRequiredService<GeoDatabaseWatcher>();
@@ -58,6 +66,7 @@ public static class GslbDnsServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<ZoneCatalogLoader>>())
             {
                 Ledger = sp.GetRequiredService<LoadLedger>(),
+                Transfers = sp.GetRequiredService<TransferConfig>(),
             };
         });
         if (options.Cookies)
@@ -130,6 +139,7 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<ZoneReloadService>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiDrainStore>());
         services.AddHostedService(sp => sp.GetRequiredService<ZoneReloadService>());
+        services.AddHostedService(sp => sp.GetRequiredService<NotifyService>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiTokenService>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
         services.AddHostedService(sp => sp.GetRequiredService<LoadPuller>());
@@ -138,6 +148,17 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddQueryTaps(options);
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;
+    }
+
+    private static TsigKeyring TsigKeysFor(ServerOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.TsigKeys)) return TsigKeyring.Empty;
+        var (keys, problems) = TsigKeyFileReader.Read(options.TsigKeys);
+        if (keys is null)
+        {
+            throw new ZoneLoadException($"{problems.Count} error(s) in TSIG key file '{options.TsigKeys}', first: {problems[0]}", problems);
+        }
+        return keys;
     }
 
     private static CookieSecrets CookieSecretsFor(ServerOptions options)

@@ -26,6 +26,7 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
 
     private readonly ListenerOptions _options;
     private readonly IQueryHandler _handler;
+    private readonly IZoneTransfer? _transfer;
     private readonly ILogger _logger;
     private readonly List<DnsTcpListener> _tcp = [];
     private readonly List<UdpListener> _udp = [];
@@ -33,10 +34,12 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
     private IReadOnlyList<IPEndPoint> _bound = [];
     private int _state; // 0 new, 1 started, 2 stopped
 
-    public DnsServerListeners(ListenerOptions options, IQueryHandler handler, ILogger<DnsServerListeners> logger)
+    /// <param name="transfer">Zone transfers on TCP connections; null answers them through the handler (REFUSED).</param>
+    public DnsServerListeners(ListenerOptions options, IQueryHandler handler, ILogger<DnsServerListeners> logger, IZoneTransfer? transfer = null)
     {
         _options = options;
         _handler = handler;
+        _transfer = transfer;
         _logger = logger;
     }
 
@@ -149,7 +152,7 @@ public sealed class DnsServerListeners : IHostedService, IAsyncDisposable
         var attempts = endpoint.Port == 0 ? EphemeralPortAttempts : 1;
         for (var attempt = 1; ; attempt++)
         {
-            var tcp = new DnsTcpListener(endpoint, _options, _handler, _connections!, _logger);
+            var tcp = new DnsTcpListener(endpoint, _options, _handler, _connections!, _logger) { Transfer = _transfer };
             tcp.Bind(endpoint.Port);
             var port = tcp.LocalEndPoint.Port;
             var udp = new UdpListener(endpoint, _options, _handler, _logger);

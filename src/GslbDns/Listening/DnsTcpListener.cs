@@ -32,6 +32,9 @@ internal sealed class DnsTcpListener : IDisposable
         _logger = logger;
     }
 
+    /// <summary>Streams zone transfers on this listener's connections; null leaves them to the handler.</summary>
+    public IZoneTransfer? Transfer { get; init; }
+
     /// <summary>The bound address; its port is the real one when port 0 was configured.</summary>
     public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
 
@@ -108,7 +111,10 @@ internal sealed class DnsTcpListener : IDisposable
             client.Dispose();
             return;
         }
-        var connection = new TcpConnection(client, LocalEndPoint, new RequestContext(Transport.Tcp, address, port, server, serverPort), _options, _handler, _connections, _logger, _handlerErrors);
+        var connection = new TcpConnection(client, LocalEndPoint, new RequestContext(Transport.Tcp, address, port, server, serverPort), _options, _handler, _connections, _logger, _handlerErrors)
+        {
+            Transfer = Transfer,
+        };
         if (_connections.TryStart(connection))
         {
             return;

@@ -8,7 +8,8 @@ public static class ListeningServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="DnsServerListeners"/> as a singleton (to read <see cref="DnsServerListeners.BoundEndpoints"/>)
-    /// and as a hosted service. An <see cref="IQueryHandler"/> must be registered as well.
+    /// and as a hosted service. An <see cref="IQueryHandler"/> must be registered as well;
+    /// an <see cref="IZoneTransfer"/>, when registered, answers AXFR and IXFR on TCP connections.
     /// </summary>
     public static IServiceCollection AddDnsListeners(this IServiceCollection services, ListenerOptions options)
     {
@@ -16,7 +17,8 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton(provider => new DnsServerListeners(
             provider.GetRequiredService<ListenerOptions>(),
             provider.GetRequiredService<IQueryHandler>(),
-            provider.GetRequiredService<ILogger<DnsServerListeners>>()));
+            provider.GetRequiredService<ILogger<DnsServerListeners>>(),
+            provider.GetService<IZoneTransfer>()));
         services.AddHostedService(provider => provider.GetRequiredService<DnsServerListeners>());
         return services;
     }

@@ -57,6 +57,9 @@ internal sealed class TcpConnection
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Answers AXFR and IXFR with a stream of messages (RFC 5936 §2.2); null leaves them to the handler.</summary>
+    public IZoneTransfer? Transfer { get; init; }
+
     /// <summary>Environment.TickCount64 after which the connection is cut: idle too long, query or reply too slow.</summary>
     public long Deadline => Volatile.Read(ref _deadline);
 
@@ -169,6 +172,21 @@ internal sealed class TcpConnection
                         break;
                     }
 
+                    if (Transfer is { } transfer && transfer.Claims(input.AsSpan(start + LengthPrefixBytes, length)))
+                    {
+                        // Replies already built go first: answers stay in the order of the queries.
+                        if (used > 0)
+                        {
+                            await SendAsync(output!, used).ConfigureAwait(false);
+                            used = 0;
+                            pending = 0;
+                        }
+                        var request = input.AsSpan(start + LengthPrefixBytes, length).ToArray();
+                        start = messageEnd;
+                        Volatile.Write(ref _deadline, NoDeadline);
+                        await transfer.TransferAsync(request, _context, SendAsync).ConfigureAwait(false);
+                        continue;
+                    }
                     output ??= ArrayPool<byte>.Shared.Rent(LengthPrefixBytes + _maxMessageSize);
                     if (output.Length - used < LengthPrefixBytes + _maxMessageSize)
                     {
@@ -283,6 +301,18 @@ internal sealed class TcpConnection
         while (sent < count)
         {
             sent += await _socket.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None).ConfigureAwait(false);
+        }
+        Volatile.Write(ref _deadline, NoDeadline);
+    }
+
+    /// <summary>One framed message of a transfer; the deadline covers each, so a secondary that stops reading is cut.</summary>
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> framed)
+    {
+        SetDeadline(_timeoutMilliseconds);
+        var sent = 0;
+        while (sent < framed.Length)
+        {
+            sent += await _socket.SendAsync(framed[sent..], SocketFlags.None).ConfigureAwait(false);
         }
         Volatile.Write(ref _deadline, NoDeadline);
     }

@@ -136,4 +136,31 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Rate limit {Action} responses to {Block} ({Class}, e.g. {Name}); {Suppressed} more limited responses since the last report")]
     public static partial void RrlLimited(ILogger logger, string action, string block, string @class, string name, int suppressed);
+
+    [LoggerMessage(EventId = 2500, Level = LogLevel.Information, Message = "Transferred zone {Zone} serial {Serial} to {Client}: {Records} records in {Messages} message(s), {Key}")]
+    public static partial void TransferSent(ILogger logger, string zone, uint serial, string client, int records, int messages, string key);
+
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Warning, Message = "Zone transfer of {Zone} to {Client} refused: {Reason}")]
+    public static partial void TransferRefused(ILogger logger, string zone, string client, string reason);
+
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Error, Message = "Zone transfer to {Client} failed")]
+    public static partial void TransferFailed(ILogger logger, string client, Exception exception);
+
+    [LoggerMessage(EventId = 2503, Level = LogLevel.Information, Message = "Transfer rules from {File}: {Zones}")]
+    public static partial void TransferRulesLoaded(ILogger logger, string file, string zones);
+
+    [LoggerMessage(EventId = 2504, Level = LogLevel.Error, Message = "Transfer file {File} rejected, the last good rules stay in force:\n{Problems}")]
+    public static partial void TransferRulesRejected(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 2505, Level = LogLevel.Error, Message = "Transfer file {File} rejected; the server does not start:\n{Problems}")]
+    public static partial void TransferRulesRejectedAtStart(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 2510, Level = LogLevel.Information, Message = "NOTIFY for {Zone} serial {Serial} acknowledged by {Secondary}")]
+    public static partial void NotifyAcknowledged(ILogger logger, string zone, uint serial, string secondary);
+
+    [LoggerMessage(EventId = 2511, Level = LogLevel.Warning, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary}: {Problem}; try {Try} of {Tries}")]
+    public static partial void NotifyRetrying(ILogger logger, string zone, uint serial, string secondary, string problem, int @try, int tries);
+
+    [LoggerMessage(EventId = 2512, Level = LogLevel.Error, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary} gave up after {Tries} tries")]
+    public static partial void NotifyGaveUp(ILogger logger, string zone, uint serial, string secondary, int tries);
 }

@@ -43,6 +43,9 @@ public struct DnsQuery
     /// <summary>Its length: 8 (client cookie alone) or 16 to 40 (with a server cookie); 0 when there is none.</summary>
     public int CookieLength;
 
+    /// <summary>Where the TSIG record (RFC 8945), the last of the additional section, starts; 0 when there is none.</summary>
+    public int TsigStart;
+
     [System.Diagnostics.CodeAnalysis.UnscopedRef]
     public readonly ReadOnlySpan<byte> QName => ((ReadOnlySpan<byte>)QNameLower)[..QNameLength];
 }

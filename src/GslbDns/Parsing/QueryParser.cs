@@ -70,6 +70,13 @@ public static class QueryParser
             {
                 return ParseOutcome.FormatError;
             }
+            if (type == RecordType.TSIG)
+            {
+                // RFC 8945 §5.1: a TSIG anywhere but last in the additional section is FORMERR.
+                if (i != arCount - 1) return ParseOutcome.FormatError;
+                query.TsigStart = start;
+                continue;
+            }
             if (type != RecordType.OPT)
             {
                 continue;

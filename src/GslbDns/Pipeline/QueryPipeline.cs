@@ -6,6 +6,7 @@ using GslbDns.Observability;
 using GslbDns.Parsing;
 using GslbDns.Protocol;
 using GslbDns.Steering;
+using GslbDns.Tsig;
 using GslbDns.Zones;
 using Microsoft.Extensions.Logging;
 
@@ -41,12 +42,17 @@ public sealed class QueryPipeline : IQueryHandler
     private readonly ServerIdentity _identity;
     private readonly byte[]? _nsid;
     private readonly LogThrottle _rrlLog = new(TimeSpan.FromSeconds(1));
+    private readonly TsigKeyring _tsigKeys;
+    private readonly TimeProvider _time;
 
     /// <param name="cookies">DNS Cookies (RFC 7873, RFC 9018); null leaves COOKIE options unanswered.</param>
     /// <param name="rrl">Response rate limiting of UDP replies; null when off.</param>
     public QueryPipeline(ZoneStore zones, SteeringStep steering, QueryPipelineOptions options, ILogger<QueryPipeline> logger,
-        IEnumerable<IQueryTap>? taps = null, ServerCookies? cookies = null, ResponseRateLimiter? rrl = null)
+        IEnumerable<IQueryTap>? taps = null, ServerCookies? cookies = null, ResponseRateLimiter? rrl = null,
+        TsigKeyring? tsigKeys = null, TimeProvider? time = null)
     {
+        _tsigKeys = tsigKeys ?? TsigKeyring.Empty;
+        _time = time ?? TimeProvider.System;
         _cookies = cookies;
         _rrl = rrl;
         _identity = new ServerIdentity(options.ServerId, options.ServerVersion);
@@ -70,6 +76,14 @@ public sealed class QueryPipeline : IQueryHandler
         public ResponseClass RrlClass;
         public ulong RrlKey;
         public RrlAction Rrl;
+        public bool HasTsig;
+        public TsigVerdict Tsig;
+        public TsigKey? TsigKey;
+        public int TsigMacOffset;
+        public int TsigMacLength;
+        public long TsigTimeSigned;
+        public int TsigReserve;
+        public int TsigStart;
     }
 
     public int Handle(ReadOnlySpan<byte> message, Span<byte> response, in RequestContext context) =>
@@ -87,6 +101,10 @@ public sealed class QueryPipeline : IQueryHandler
         if (_rrl is not null && trace is null && length > 0 && context.Transport == Transport.Udp && facts.Cookie != CookieVerdict.Valid)
         {
             length = Limit(message, response, ref query, context, length, ref facts);
+        }
+        if (facts.HasTsig && length > 0)
+        {
+            length = SignReply(message, response, length, ref facts);
         }
         if (!tapped) return length;
 
@@ -151,7 +169,7 @@ public sealed class QueryPipeline : IQueryHandler
                 return 0;
         }
         // Rebuilt as header, question and OPT only: TC=1 sends a real resolver to TCP, where no limit applies.
-        var writer = Begin(message, response, ref query, context);
+        var writer = Begin(message, response, ref query, context, ref facts);
         return action == RrlAction.BadCookie
             ? End(ref writer, message, ref query, context, ResponseCode.BadCookie, false, false, 0, ref facts)
             : End(ref writer, message, ref query, context, facts.Rcode, false, true, 0, ref facts);
@@ -164,6 +182,12 @@ public sealed class QueryPipeline : IQueryHandler
         {
             var outcome = QueryParser.Parse(message, ref query);
             facts.Parsed = outcome;
+            if (outcome == ParseOutcome.Query && query.TsigStart > 0)
+            {
+                var verdict = CheckTsig(message, ref query, ref facts);
+                if (verdict == TsigVerdict.FormatError) return Error(message, response, ref query, context, ResponseCode.FormErr, ref facts);
+                if (verdict != TsigVerdict.Valid) return Error(message, response, ref query, context, ResponseCode.NotAuth, ref facts);
+            }
             return outcome switch
             {
                 ParseOutcome.Query => Answer(message, response, ref query, context, trace, ref facts),
@@ -190,7 +214,7 @@ public sealed class QueryPipeline : IQueryHandler
     private int Answer(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, SteeringTrace? trace,
         ref ReplyFacts facts)
     {
-        var writer = Begin(message, response, ref query, context);
+        var writer = Begin(message, response, ref query, context, ref facts);
         ResponseCode rcode;
         bool authoritative = false, truncated = false, noData = false;
 
@@ -201,10 +225,16 @@ public sealed class QueryPipeline : IQueryHandler
         {
             rcode = _identity.Answer(query.QName, query.QType, ref writer, out authoritative);
         }
+        else if (query.QType is RecordType.AXFR or RecordType.IXFR && context.Transport == Transport.Udp)
+        {
+            // RFC 5936 §4.2: AXFR sessions over UDP are not defined; NOTIMP, as knot answers. IXFR's
+            // UDP form (RFC 1995 §2) is not offered either: secondaries fall back to TCP.
+            rcode = ResponseCode.NotImp;
+        }
         else if (zone is null || query.QType is RecordType.AXFR or RecordType.IXFR)
         {
-            // Not ours (RFC 1035 leaves it open; REFUSED is what authoritative-only servers send),
-            // and zone transfers are not offered.
+            // Not ours (RFC 1035 leaves it open; REFUSED is what authoritative-only servers send);
+            // transfers over TCP reach here only when no transfer service took them (Transfer/).
             rcode = ResponseCode.Refused;
         }
         else if (query.QType is RecordType.OPT or RecordType.MAILA or RecordType.MAILB)
@@ -246,17 +276,18 @@ public sealed class QueryPipeline : IQueryHandler
     {
         if (message.Length < DnsWire.HeaderLength) return 0;
         facts.RrlClass = ResponseClass.Error;
-        var writer = Begin(message, response, ref query, context);
+        var writer = Begin(message, response, ref query, context, ref facts);
         return End(ref writer, message, ref query, context, rcode, false, false, 0, ref facts);
     }
 
     /// <summary>Header, question echo and room for the OPT record.</summary>
-    private MessageWriter Begin(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context)
+    private MessageWriter Begin(ReadOnlySpan<byte> message, Span<byte> response, ref DnsQuery query, in RequestContext context, ref ReplyFacts facts)
     {
         int limit = context.Transport == Transport.Tcp
             ? ushort.MaxValue
             : query.HasEdns ? Math.Clamp((int)query.UdpPayloadSize, 512, Math.Max(512, _options.MaxUdpPayload)) : 512;
         var writer = new MessageWriter(response, limit);
+        if (facts.TsigReserve > 0) writer.Reserve(facts.TsigReserve);
         ushort id = message.Length >= 2 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(message) : (ushort)0;
         ushort flags = (ushort)(FlagQR | (query.Opcode << 11));
         if (query.RecursionDesired) flags |= FlagRD;
@@ -319,5 +350,53 @@ public sealed class QueryPipeline : IQueryHandler
             writer.WriteOpt((ushort)Math.Max(512, _options.MaxUdpPayload), (byte)((ushort)rcode >> 4), query.DnssecOk, options[..optionsLength]);
         }
         return writer.Finish();
+    }
+
+    /// <summary>
+    /// RFC 8945 §5.2: checks the request's TSIG (key, then MAC, then time) and notes what the reply
+    /// must carry. Kept out of line: a query without TSIG never pays for the record's buffers.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private TsigVerdict CheckTsig(ReadOnlySpan<byte> message, ref DnsQuery query, ref ReplyFacts facts)
+    {
+        if (!TsigRecord.TryRead(message, query.TsigStart, out var tsig)) return TsigVerdict.FormatError;
+        var verdict = TsigSigner.Verify(message, tsig, _tsigKeys, _time.GetUtcNow().ToUnixTimeSeconds(), out var key);
+        if (verdict == TsigVerdict.FormatError) return verdict;
+        facts.HasTsig = true;
+        facts.TsigStart = query.TsigStart;
+        facts.Tsig = verdict;
+        facts.TsigKey = key;
+        facts.TsigMacOffset = tsig.MacOffset;
+        facts.TsigMacLength = tsig.MacLength;
+        facts.TsigTimeSigned = tsig.TimeSigned;
+        facts.TsigReserve = key is null
+            ? TsigSigner.RecordLength(tsig.KeyNameLength, tsig.AlgorithmLength, 0, 0)
+            : TsigSigner.RecordLength(key);
+        return verdict;
+    }
+
+    /// <summary>
+    /// The reply's TSIG: signed over the request MAC (RFC 8945 §4.3.3); BADTIME signed with the
+    /// request's time and ours in Other Data (§5.2.3); BADKEY and BADSIG unsigned (§5.3.2).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int SignReply(ReadOnlySpan<byte> message, Span<byte> response, int length, ref ReplyFacts facts)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeSeconds();
+        if (length + facts.TsigReserve > response.Length) return length;
+        Span<byte> mac = stackalloc byte[TsigAlgorithm.MaxMacLength];
+        var requestMac = message.Slice(facts.TsigMacOffset, facts.TsigMacLength);
+        switch (facts.Tsig)
+        {
+            case TsigVerdict.Valid:
+                return TsigSigner.Sign(response, length, facts.TsigKey!, requestMac, now, TsigError.NoError, [], false, mac);
+            case TsigVerdict.BadTime:
+                Span<byte> serverTime = stackalloc byte[6];
+                TsigSigner.WriteTime(serverTime, now);
+                return TsigSigner.Sign(response, length, facts.TsigKey!, requestMac, facts.TsigTimeSigned, TsigError.BadTime, serverTime, false, mac);
+            default:
+                TsigRecord.TryRead(message, facts.TsigStart, out var tsig);
+                return TsigSigner.AppendUnsigned(response, length, tsig, now, facts.Tsig == TsigVerdict.BadKey ? TsigError.BadKey : TsigError.BadSig);
+        }
     }
 }

@@ -24,6 +24,7 @@ public enum RecordType : ushort
     TLSA = 52,
     SVCB = 64,
     HTTPS = 65,
+    TSIG = 250,
     IXFR = 251,
     AXFR = 252,
     MAILB = 253,

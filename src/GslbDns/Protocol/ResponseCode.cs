@@ -9,6 +9,8 @@ public enum ResponseCode : ushort
     NXDomain = 3,
     NotImp = 4,
     Refused = 5,
+    /// <summary>RFC 8945 §5.2: a TSIG that does not verify (BADKEY, BADSIG, BADTIME in the TSIG record's error).</summary>
+    NotAuth = 9,
     BadVers = 16,
 
     /// <summary>RFC 7873 §8: a server cookie that is not ours, answered so only when the query is otherwise limited.</summary>

@@ -11,6 +11,7 @@ public static class ResponseCodeText
         ResponseCode.NXDomain => "NXDOMAIN",
         ResponseCode.NotImp => "NOTIMP",
         ResponseCode.Refused => "REFUSED",
+        ResponseCode.NotAuth => "NOTAUTH",
         ResponseCode.BadVers => "BADVERS",
         _ => "RCODE" + ((ushort)rcode).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

@@ -56,7 +56,7 @@ public sealed class QueryPipelineAllocationTests
     /// <param name="loaded">Both regions report load and one sheds half its clients, spilled by spare capacity.</param>
     /// <param name="taps">Observers of every query (the metrics), which must allocate nothing either.</param>
     private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false, IEnumerable<IQueryTap>? taps = null,
-        GslbDns.Cookies.ServerCookies? cookies = null, GslbDns.RateLimiting.ResponseRateLimiter? rrl = null)
+        GslbDns.Cookies.ServerCookies? cookies = null, GslbDns.RateLimiting.ResponseRateLimiter? rrl = null, GslbDns.Tsig.TsigKeyring? tsigKeys = null)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
@@ -85,7 +85,7 @@ public sealed class QueryPipelineAllocationTests
         }
         var store = new ZoneStore();
         store.Publish(new ZoneSet([new ServedZone(zone, steering)]));
-        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance, taps, cookies, rrl);
+        return new QueryPipeline(store, new SteeringStep(NullLogger<SteeringStep>.Instance), new QueryPipelineOptions(), NullLogger<QueryPipeline>.Instance, taps, cookies, rrl, tsigKeys);
     }
 
     private static byte[] Query(string name, ushort type, bool ecs)
@@ -211,6 +211,30 @@ public sealed class QueryPipelineAllocationTests
         Assert.InRange(slipped, 45, 55);
         Assert.InRange(dropped, 45, 55);
         Assert.Equal(0, FewestAllocated(pipeline, query, response, context));
+    }
+
+    [Theory]
+    [InlineData("www.example.com.", false)]
+    [InlineData("static.example.com.", true)]
+    public void Handle_WithTsig_VerifiesAndSigns_AllocatingNothingPerQuery(string name, bool tcp)
+    {
+        var key = new GslbDns.Tsig.TsigKey(DnsName.Parse("transfer-key."), GslbDns.Tsig.TsigAlgorithm.HmacSha256, [1, 2, 3, 4, 5, 6, 7, 8]);
+        var pipeline = BuildPipeline(tsigKeys: new GslbDns.Tsig.TsigKeyring([key]));
+        var unsigned = Query(name, 1, ecs: false);
+        var query = new byte[unsigned.Length + GslbDns.Tsig.TsigSigner.RecordLength(key)];
+        unsigned.CopyTo(query, 0);
+        Span<byte> mac = stackalloc byte[64];
+        int length = GslbDns.Tsig.TsigSigner.Sign(query, unsigned.Length, key, [], DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            GslbDns.Tsig.TsigError.NoError, [], false, mac);
+        query = query[..length];
+
+        AssertNoAllocation(pipeline, query, tcp, degraded: false);
+        var reply = new byte[65535];
+        int replied = pipeline.Handle(query, reply, new RequestContext(tcp ? Transport.Tcp : Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77"))));
+        // NOERROR, and the reply ends with our TSIG record (MAC of 32 bytes, error 0, no other data).
+        Assert.Equal(0, reply[3] & 0x0f);
+        Assert.Equal(1, (reply[10] << 8) | reply[11]);
+        Assert.Equal([0, 0, 0, 0], reply.AsSpan(replied - 4, 4).ToArray());
     }
 
     /// <summary>The query with an OPT record holding one COOKIE option.</summary>
