@@ -113,6 +113,9 @@ public sealed class GslbDnsMeter : IDisposable
             _geo.Current.Databases.Select(d => Measure((long)d.NetworkCount, ("file", d.Path), ("type", d.DatabaseType))));
         Gauge("gslbdns_geoip_database_build_timestamp_seconds", "Build time (Unix) of each GeoIP database in use.", () =>
             _geo.Current.Databases.Select(d => Measure((double)d.BuildTime.ToUnixTimeSeconds(), ("file", d.Path), ("type", d.DatabaseType))));
+        Counter("gslbdns_dotnet_gc_collections", "Garbage collections since start, by generation (the query path allocates nothing; these come from reloads and the API).", () =>
+            Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => Measure(GC.CollectionCount(g), ("generation", g.ToString(System.Globalization.CultureInfo.InvariantCulture)))));
+        Gauge("gslbdns_dotnet_gc_heap_bytes", "Bytes on the managed heap after the last collection.", () => [Measure(GC.GetGCMemoryInfo().HeapSizeBytes)]);
         Gauge("gslbdns_build_info", "Version and commit of this build; always 1.", () =>
             [Measure(1, ("version", Version), ("commit", Commit))]);
     }

@@ -109,6 +109,10 @@ public class MetricsTests
         Assert.True(first.Sum("gslbdns_zone_last_load_timestamp_seconds", L("zone", "example.com"), L("file", "example.com.zone")) > 1.7e9);
         Assert.Equal(0, first.Sum("gslbdns_zone_load_failures_total", L("file", "example.com.zone")));
         Assert.True(first.Has("gslbdns_build_info", L("version", GslbDns.Metrics.GslbDnsMeter.Version)));
+        GC.Collect(); // the test host is the server's process: a collection shows in its counter
+        var collected = await MetricsScrape.GetAsync(server.ApiBase!);
+        Assert.True(collected.Sum("gslbdns_dotnet_gc_collections_total", L("generation", "2")) > first.Sum("gslbdns_dotnet_gc_collections_total", L("generation", "2")));
+        Assert.True(collected.Sum("gslbdns_dotnet_gc_heap_bytes") > 0);
 
         var path = Path.Combine(server.ZonesFolder, "example.com.zone");
         await File.WriteAllTextAsync(path, Zone + "broken line here\n");
