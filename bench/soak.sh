@@ -95,11 +95,10 @@ for minute in range(1, minutes + 1):
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
     rss_seen.append(rss())
+    gc = [int(metric(text, 'gslbdns_dotnet_gc_collections_total{generation="%d"}' % g)) for g in range(3)]
+    serial, junked, failures = int(metric(text, "gslbdns_zone_serial")), int(metric(text, "gslbdns_dns_dropped_total")), int(metric(text, "gslbdns_zone_load_failures_total"))
     print(f"soak: minute {minute:3d}: probe {len(latencies)} answered, {lost} lost, p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms; "
-          f"rss {rss_seen[-1]} MiB; gc gen0/1/2 {int(metric(text, 'gslbdns_dotnet_gc_collections_total{generation=\"0\"}'))}/"
-          f"{int(metric(text, 'gslbdns_dotnet_gc_collections_total{generation=\"1\"}'))}/{int(metric(text, 'gslbdns_dotnet_gc_collections_total{generation=\"2\"}'))}; "
-          f"serial {int(metric(text, 'gslbdns_zone_serial'))}; dropped junk {int(metric(text, 'gslbdns_dns_dropped_total'))}; "
-          f"zone failures {int(metric(text, 'gslbdns_zone_load_failures_total'))}", flush=True)
+          f"rss {rss_seen[-1]} MiB; gc gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]}; serial {serial}; dropped junk {junked}; zone failures {failures}", flush=True)
     latencies, lost = [], 0
 print(f"soak: resident memory first/last/max minute: {rss_seen[0]}/{rss_seen[-1]}/{max(rss_seen)} MiB", flush=True)
 PY
