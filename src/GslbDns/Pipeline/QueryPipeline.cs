@@ -100,7 +100,16 @@ public sealed class QueryPipeline : IQueryHandler
         // RFC 7873 §5.2.3 and BIND's RRL: TCP proves the source address, and so does a valid server cookie.
         if (_rrl is not null && trace is null && length > 0 && context.Transport == Transport.Udp && facts.Cookie != CookieVerdict.Valid)
         {
-            length = Limit(message, response, ref query, context, length, ref facts);
+            try
+            {
+                length = Limit(message, response, ref query, context, length, ref facts);
+            }
+            catch (Exception ex)
+            {
+                // The reply may be half rebuilt by now: drop it rather than send it; the listener lives on.
+                Log.QueryFailed(_logger, ex);
+                length = 0;
+            }
         }
         if (facts.HasTsig && length > 0)
         {
