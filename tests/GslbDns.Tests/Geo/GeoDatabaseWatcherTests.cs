@@ -98,6 +98,25 @@ public sealed class GeoDatabaseWatcherTests
     }
 
     [Fact]
+    public void ReplacementOfTheSameSize_WithinOneClockTick_IsReloaded()
+    {
+        using var dir = new TempDirectory();
+        var path = Write(Path.Combine(dir.Path, "city.mmdb"), "Test-City", ("192.0.2.0/24", Country("US")));
+        var stamp = File.GetLastWriteTimeUtc(path);
+        long length = new FileInfo(path).Length;
+        using var watcher = new GeoDatabaseWatcher(new GeoDatabaseSources(["city.mmdb"]) { Debounce = ExplicitOnly }, dir.Path, new RecordingLogger());
+        watcher.Start();
+
+        // Same size and, as the kernel's coarse file clock can make it, the same modification time.
+        ReplaceAtomically(path, p => Write(p, "Test-City", ("192.0.2.0/24", Country("DE"))));
+        File.SetLastWriteTimeUtc(path, stamp);
+        Assert.Equal(length, new FileInfo(path).Length);
+
+        Assert.True(watcher.Reload());
+        Assert.Equal("DE", CountryAt(watcher.Current, "192.0.2.1"));
+    }
+
+    [Fact]
     public void InPlaceRewrite_IsReloaded()
     {
         using var dir = new TempDirectory();

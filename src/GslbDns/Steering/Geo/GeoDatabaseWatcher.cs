@@ -19,14 +19,14 @@ public sealed class GeoDatabaseWatcher : IDisposable
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Timer _timer;
     private Dictionary<string, Loaded> _loaded = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Length, DateTime LastWriteUtc)> _rejected = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileStamp> _rejected = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedMissing = new(StringComparer.Ordinal);
     private readonly HashSet<(string Folder, string Filter)> _watched = [];
     private bool _started;
     private GeoDatabaseSet _current = GeoDatabaseSet.Empty;
     private bool _disposed;
 
-    private sealed record Loaded(GeoDatabase Database, long Length, DateTime LastWriteUtc);
+    private sealed record Loaded(GeoDatabase Database, FileStamp Stamp);
 
     public GeoDatabaseWatcher(GeoDatabaseSources sources, string baseDirectory, ILogger<GeoDatabaseWatcher> logger)
     {
@@ -112,10 +112,9 @@ public sealed class GeoDatabaseWatcher : IDisposable
             var changed = files.Count != _loaded.Count || files.Any(f => !_loaded.ContainsKey(f));
             foreach (var file in files)
             {
-                var info = new FileInfo(file);
-                var stamp = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, DateTime.MinValue);
+                var stamp = FileStamp.Of(file);
                 _loaded.TryGetValue(file, out var previous);
-                if (previous is not null && stamp == (previous.Length, previous.LastWriteUtc))
+                if (previous is not null && stamp == previous.Stamp)
                 {
                     loaded[file] = previous;
                     continue;
@@ -128,7 +127,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
                 try
                 {
                     var database = GeoDatabase.Open(file, _sources.InMemory);
-                    loaded[file] = new Loaded(database, stamp.Item1, stamp.Item2);
+                    loaded[file] = new Loaded(database, stamp);
                     _rejected.Remove(file);
                     changed = true;
                     Ledger?.Succeeded(Configuration.LoadedKind.GeoIp, file, database.DatabaseType);
@@ -140,7 +139,7 @@ public sealed class GeoDatabaseWatcher : IDisposable
                     if (previous is not null)
                     {
                         // Keep serving the copy that worked; remember the bad file's stamp so it is not re-read until it changes again.
-                        loaded[file] = previous with { Length = stamp.Item1, LastWriteUtc = stamp.Item2 };
+                        loaded[file] = previous with { Stamp = stamp };
                         Log.GeoIpRejectedKeepingOld(_logger, e.Message, previous.Database.BuildTime);
                     }
                     else
