@@ -2,7 +2,8 @@
 # Soak: MINUTES (default 30) of mixed UDP and TCP load at half the measured peak, with the zone and
 # its policy rewritten every 2 s, the GeoIP database replaced every minute and junk packets mixed
 # in. Every minute it prints the probe client's answered/lost counts and p50/p99 latency, the
-# server's resident memory, GC counts and the zone serial it serves; at the end the load's lost
+# server's resident memory, GC counts, the time collections paused it, the managed heap and the
+# zone serial it serves; at the end the load's lost
 # queries (must be 0: rate limiting is off) and whether memory stayed flat.
 #   MINUTES=10 bash bench/soak.sh
 # Needs dnsperf (Debian's package; ../shared/bench installs it) and python3.
@@ -76,7 +77,7 @@ def metric(text, name):
 def rss():
     with open(f"/proc/{pid}/status") as f:
         return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) // 1024
-start, ident, latencies, lost, rss_seen = time.monotonic(), 0, [], 0, []
+start, ident, latencies, lost, rss_seen, paused = time.monotonic(), 0, [], 0, [], 0.0
 for minute in range(1, minutes + 1):
     while time.monotonic() - start < minute * 60:
         for _ in range(5): junk.sendto(os.urandom(random.randint(1, 80)), ("127.0.0.1", port))
@@ -96,9 +97,12 @@ for minute in range(1, minutes + 1):
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
     rss_seen.append(rss())
     gc = [int(metric(text, 'gslbdns_dotnet_gc_collections_total{generation="%d"}' % g)) for g in range(3)]
+    pause = metric(text, "gslbdns_dotnet_gc_pause_seconds_total")
+    pause_ms, paused = (pause - paused) * 1000, pause
+    heap = metric(text, "gslbdns_dotnet_gc_heap_bytes") / 2**20
     serial, junked, failures = int(metric(text, "gslbdns_zone_serial")), int(metric(text, "gslbdns_dns_dropped_total")), int(metric(text, "gslbdns_zone_load_failures_total"))
     print(f"soak: minute {minute:3d}: probe {len(latencies)} answered, {lost} lost, p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms; "
-          f"rss {rss_seen[-1]} MiB; gc gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]}; serial {serial}; dropped junk {junked}; zone failures {failures}", flush=True)
+          f"rss {rss_seen[-1]} MiB; gc gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]}, paused {pause_ms:.0f} ms, heap {heap:.0f} MiB; serial {serial}; dropped junk {junked}; zone failures {failures}", flush=True)
     latencies, lost = [], 0
 print(f"soak: resident memory first/last/max minute: {rss_seen[0]}/{rss_seen[-1]}/{max(rss_seen)} MiB", flush=True)
 PY

@@ -115,6 +115,10 @@ public sealed class GslbDnsMeter : IDisposable
             _geo.Current.Databases.Select(d => Measure((double)d.BuildTime.ToUnixTimeSeconds(), ("file", d.Path), ("type", d.DatabaseType))));
         Counter("gslbdns_dotnet_gc_collections", "Garbage collections since start, by generation (the query path allocates nothing; these come from reloads and the API).", () =>
             Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => Measure(GC.CollectionCount(g), ("generation", g.ToString(System.Globalization.CultureInfo.InvariantCulture)))));
+        // The time the runtime held every thread (the UDP loops included) for collections: what a
+        // collection costs answers in latency, which counts alone do not tell.
+        Counter("gslbdns_dotnet_gc_pause_seconds", "Seconds the runtime paused every thread for garbage collections since start.", () =>
+            [Measure(GC.GetTotalPauseDuration().TotalSeconds)]);
         Gauge("gslbdns_dotnet_gc_heap_bytes", "Bytes on the managed heap after the last collection.", () => [Measure(GC.GetGCMemoryInfo().HeapSizeBytes)]);
         Gauge("gslbdns_build_info", "Version and commit of this build; always 1.", () =>
             [Measure(1, ("version", Version), ("commit", Commit))]);
