@@ -74,9 +74,11 @@ probe.settimeout(2)
 query = struct.pack(">HHHHHH", 0, 0x0100, 1, 0, 0, 0) + b"\x03www\x07example\x03com\x00" + struct.pack(">HH", 1, 1)
 def metric(text, name):
     return sum(float(l.split()[-1]) for l in text.splitlines() if l.startswith(name))
-def rss():
+def status(field):
     with open(f"/proc/{pid}/status") as f:
-        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) // 1024
+        return next(int(l.split()[1]) for l in f if l.startswith(field + ":")) // 1024
+def rss():
+    return status("VmRSS")
 start, ident, latencies, lost, rss_seen, paused = time.monotonic(), 0, [], 0, [], 0.0
 for minute in range(1, minutes + 1):
     while time.monotonic() - start < minute * 60:
@@ -102,7 +104,7 @@ for minute in range(1, minutes + 1):
     heap = metric(text, "gslbdns_dotnet_gc_heap_bytes") / 2**20
     serial, junked, failures = int(metric(text, "gslbdns_zone_serial")), int(metric(text, "gslbdns_dns_dropped_total")), int(metric(text, "gslbdns_zone_load_failures_total"))
     print(f"soak: minute {minute:3d}: probe {len(latencies)} answered, {lost} lost, p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms; "
-          f"rss {rss_seen[-1]} MiB; gc gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]}, paused {pause_ms:.0f} ms, heap {heap:.0f} MiB; serial {serial}; dropped junk {junked}; zone failures {failures}", flush=True)
+          f"rss {rss_seen[-1]} MiB (anonymous {status('RssAnon')}); gc gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]}, paused {pause_ms:.0f} ms, heap {heap:.0f} MiB; serial {serial}; dropped junk {junked}; zone failures {failures}", flush=True)
     latencies, lost = [], 0
 print(f"soak: resident memory first/last/max minute: {rss_seen[0]}/{rss_seen[-1]}/{max(rss_seen)} MiB", flush=True)
 PY
