@@ -56,7 +56,7 @@ public sealed class QueryPipelineAllocationTests
     /// <param name="loaded">Both regions report load and one sheds half its clients, spilled by spare capacity.</param>
     /// <param name="taps">Observers of every query (the metrics), which must allocate nothing either.</param>
     private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false, IEnumerable<IQueryTap>? taps = null,
-        GslbDns.Cookies.ServerCookies? cookies = null, GslbDns.RateLimiting.ResponseRateLimiter? rrl = null, GslbDns.Tsig.TsigKeyring? tsigKeys = null)
+        GslbDns.Cookies.ServerCookies? cookies = null, GslbDns.RateLimiting.ResponseRateLimiter? rrl = null, GslbDns.Tsig.TsigKeyStore? tsigKeys = null)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
@@ -219,7 +219,7 @@ public sealed class QueryPipelineAllocationTests
     public void Handle_WithTsig_VerifiesAndSigns_AllocatingNothingPerQuery(string name, bool tcp)
     {
         var key = new GslbDns.Tsig.TsigKey(DnsName.Parse("transfer-key."), GslbDns.Tsig.TsigAlgorithm.HmacSha256, [1, 2, 3, 4, 5, 6, 7, 8]);
-        var pipeline = BuildPipeline(tsigKeys: new GslbDns.Tsig.TsigKeyring([key]));
+        var pipeline = BuildPipeline(tsigKeys: new GslbDns.Tsig.TsigKeyStore(new GslbDns.Tsig.TsigKeyring([key])));
         var unsigned = Query(name, 1, ecs: false);
         var query = new byte[unsigned.Length + GslbDns.Tsig.TsigSigner.RecordLength(key)];
         unsigned.CopyTo(query, 0);
