@@ -164,8 +164,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 2512, Level = LogLevel.Error, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary} gave up after {Tries} tries")]
     public static partial void NotifyGaveUp(ILogger logger, string zone, uint serial, string secondary, int tries);
 
+    [LoggerMessage(EventId = 2513, Level = LogLevel.Warning, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary}: a reply is not an acknowledgement ({Problem}); retrying on schedule (further rejected replies for this serial are not logged)")]
+    public static partial void NotifyReplyRejected(ILogger logger, string zone, uint serial, string secondary, string problem);
 
+    [LoggerMessage(EventId = 2514, Level = LogLevel.Debug, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary}: {Problem}; try {Try} of {Tries}")]
+    public static partial void NotifyRetryingAgain(ILogger logger, string zone, uint serial, string secondary, string problem, int @try, int tries);
 
+    [LoggerMessage(EventId = 2515, Level = LogLevel.Error, Message = "NOTIFY for {Zone} to {Secondary} not sent: none of its keys ({Keys}) is in the TSIG key file now; it is sent again when the zone changes")]
+    public static partial void NotifyKeyMissing(ILogger logger, string zone, string secondary, string keys);
 
     [LoggerMessage(EventId = 2520, Level = LogLevel.Information, Message = "TSIG keys from {File}: {Names}")]
     public static partial void TsigKeysLoaded(ILogger logger, string file, string names);
