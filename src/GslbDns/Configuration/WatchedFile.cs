@@ -61,6 +61,9 @@ internal sealed class WatchedFile<T> : IDisposable where T : class
     /// <summary>Counts reads that changed the version in force or were rejected (tests wait on it).</summary>
     public int Generation { get; private set; }
 
+    /// <summary>Why the last read was rejected, each with file:line; empty when the file in force is the one on disk.</summary>
+    public IReadOnlyList<ZoneProblem> LastProblems { get; private set; } = [];
+
     /// <summary>First read: a missing or bad file throws, so a server never starts half-configured.</summary>
     public T LoadInitial()
     {
@@ -143,6 +146,7 @@ internal sealed class WatchedFile<T> : IDisposable where T : class
             {
                 // Remembered, so the same broken file is reported once, not at every poll.
                 _fingerprint = fingerprint;
+                LastProblems = problems;
                 Generation++;
                 _events.Rejected(string.Join('\n', problems));
                 return;
@@ -165,8 +169,9 @@ internal sealed class WatchedFile<T> : IDisposable where T : class
         // An empty fingerprint stands for "gone": reported once, and a file that comes back is read.
         if (_fingerprint is { Length: 0 }) return;
         _fingerprint = [];
+        LastProblems = [new ZoneProblem(new SourceLocation(Path, 0), "is gone; put it back (the last good version stays in force)")];
         Generation++;
-        _events.Rejected(new ZoneProblem(new SourceLocation(Path, 0), "is gone; put it back (the last good version stays in force)").ToString());
+        _events.Rejected(LastProblems[0].ToString());
     }
 
     private (T? Value, IReadOnlyList<ZoneProblem> Problems) Parse(byte[] bytes)
@@ -187,6 +192,7 @@ internal sealed class WatchedFile<T> : IDisposable where T : class
         {
             _current = value;
             _fingerprint = fingerprint;
+            LastProblems = [];
             Generation++;
             _events.Loaded(value, initial);
         }

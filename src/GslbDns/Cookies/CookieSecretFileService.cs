@@ -44,6 +44,9 @@ public sealed class CookieSecretFileService : IHostedService, IDisposable
     /// <summary>The cookies the query path answers with, over the secrets in force.</summary>
     public ServerCookies Cookies { get; }
 
+    /// <summary>Why the last re-read was rejected (file:line each); empty when the file in force is the one on disk.</summary>
+    public IReadOnlyList<GslbDns.Zones.ZoneProblem> LastProblems => _file?.LastProblems ?? [];
+
     /// <summary>Counts reads that changed the secrets in force or were rejected (tests wait on it).</summary>
     public int Generation => _file?.Generation ?? 0;
 

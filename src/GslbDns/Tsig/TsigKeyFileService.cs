@@ -46,6 +46,9 @@ public sealed class TsigKeyFileService : IHostedService, IDisposable
     /// <summary>Raised on the reloading thread after new keys are in force (not at start).</summary>
     public event Action? Reloaded;
 
+    /// <summary>Why the last re-read was rejected (file:line each); empty when the file in force is the one on disk.</summary>
+    public IReadOnlyList<GslbDns.Zones.ZoneProblem> LastProblems => _file?.LastProblems ?? [];
+
     /// <summary>Counts reads that changed the keys in force or were rejected (tests wait on it).</summary>
     public int Generation => _file?.Generation ?? 0;
 
