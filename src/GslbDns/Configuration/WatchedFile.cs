@@ -107,6 +107,8 @@ internal sealed class WatchedFile<T> : IDisposable where T : class
         _poll = new Timer(_ => Request(), null, _pollInterval, _pollInterval);
         if (!OperatingSystem.IsWindows())
         {
+            // Before registering: an inherited SIG_IGN (nohup) would keep the handler from running.
+            SignalDisposition.ResetSighupOnce();
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
