@@ -45,7 +45,7 @@ public static class CommandLine
           --api-tokens FILE         API tokens (YAML) for load reports and drains; re-read on change
                                     and SIGHUP; outside the zones folder (default: none, writes get 401)
           --tsig-keys FILE          TSIG keys for zone transfers and NOTIFY, as tsig-keygen writes them
-                                    (key "name" { algorithm hmac-sha256; secret "..."; };); read at start;
+                                    (key "name" { algorithm hmac-sha256; secret "..."; };); re-read on change and SIGHUP;
                                     outside the zones folder; zones/transfer.yaml says who may transfer
           --api-tls-cert PEM        serve the API over HTTPS with this certificate ...
           --api-tls-key PEM         ... and this private key (both or neither)
@@ -56,7 +56,8 @@ public static class CommandLine
           --no-watch                neither watch nor poll the zones folder (SIGHUP still reloads)
           --no-metrics              do not count queries nor serve GET /metrics (default: on)
           --cookie-secret-file FILE DNS Cookie secrets: 32 hex digits per line, the first signs, all
-                                    verify; the same file on every instance (default: random per process)
+                                    verify; the same file on every instance; re-read on change and SIGHUP
+                                    (default: random per process)
           --no-cookies              do not answer DNS Cookies (RFC 7873) (default: on)
           --server-id TEXT          id.server / hostname.bind CH TXT: host, TEXT or none (default: host)
           --server-version TEXT     version.server / version.bind: none, auto or TEXT (default: none)

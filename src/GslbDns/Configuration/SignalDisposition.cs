@@ -16,8 +16,18 @@ internal static partial class SignalDisposition
     private const int SigHup = 1;
     private const nint SigDfl = 0;
 
-    /// <summary>Sets SIGHUP back to its default action, so the handler registered next is the one that runs.</summary>
-    public static void ResetSighup() => _ = Signal(SigHup, SigDfl);
+    private static int s_reset;
+
+    /// <summary>
+    /// Sets SIGHUP back to its default action, once per process and before the first SIGHUP handler
+    /// is registered: every component that handles SIGHUP (the zones, the API tokens, the TSIG keys,
+    /// the cookie secrets) calls it first. A second reset would undo the handler the runtime installed
+    /// for the components registered before it, and SIGHUP would then end the process.
+    /// </summary>
+    public static void ResetSighupOnce()
+    {
+        if (Interlocked.Exchange(ref s_reset, 1) == 0) _ = Signal(SigHup, SigDfl);
+    }
 
     [LibraryImport("libc", EntryPoint = "signal")]
     private static partial nint Signal(int signal, nint handler);

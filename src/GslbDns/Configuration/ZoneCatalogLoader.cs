@@ -57,6 +57,12 @@ public sealed class ZoneCatalogLoader
     /// </summary>
     public event Action<ZoneSet>? Published;
 
+    /// <summary>
+    /// Raised after <see cref="RecheckTransferRules"/> published new transfer rules without a zone
+    /// load (NOTIFY follows the rules from here). Runs on the reloading thread; keep it short.
+    /// </summary>
+    public event Action<ZoneSet>? TransferRulesChanged;
+
     /// <summary>Problems of the last load, for status and tests; empty when every file was good.</summary>
     public IReadOnlyList<ZoneProblem> LastProblems { get; private set; } = [];
 
@@ -269,12 +275,33 @@ public sealed class ZoneCatalogLoader
     }
 
     /// <summary>
+    /// The TSIG keys changed: <c>transfer.yaml</c> is read again against the zones served and the new
+    /// key names. Rules naming a key that is gone are rejected like any broken file, so the last good
+    /// rules stay in force: nothing opens (a rule still demands its listed keys, and a request
+    /// signed with a removed key gets BADKEY) and nothing else closes; the log names the file:line
+    /// and the missing keys. Rules that had been rejected for naming a key not yet added are
+    /// accepted now, so a key and its rule can be added in either order.
+    /// </summary>
+    public void RecheckTransferRules()
+    {
+        lock (_gate)
+        {
+            var set = _store.Current;
+            var before = Transfers?.Rules;
+            LoadTransferRules(set, [], initial: false);
+            if (Transfers is not null && !ReferenceEquals(before, Transfers.Rules)) TransferRulesChanged?.Invoke(set);
+        }
+    }
+
+    /// <summary>
     /// Reads <c>transfer.yaml</c> against the zones about to be served and the TSIG keys; a broken
     /// file keeps the last good rules (a typo must not open or close transfers by itself).
     /// </summary>
     private void LoadTransferRules(ZoneSet set, List<ZoneProblem> problems, bool initial)
     {
         if (Transfers is null) return;
+        // One read of the keys: the rules are checked against one version of them.
+        var keys = Transfers.Keys;
         var path = Path.Combine(Folder, TransferRulesReader.FileName);
         if (!File.Exists(path))
         {
@@ -285,13 +312,15 @@ public sealed class ZoneCatalogLoader
         }
         var bytes = ReadBytes(path);
         var origins = set.Zones.Select(z => z.Zone.Origin).ToHashSet(WireComparer.Instance);
-        var fingerprint = SHA256.HashData([.. bytes, .. origins.OrderBy(o => o.ToString(), StringComparer.Ordinal).SelectMany(o => o.WireArray)]);
+        // The key names are part of what the rules were checked against: new names, a new check.
+        var fingerprint = SHA256.HashData([.. bytes, .. origins.OrderBy(o => o.ToString(), StringComparer.Ordinal).SelectMany(o => o.WireArray),
+            0xff, .. keys.Keys.Select(k => k.Name.ToString()).Order(StringComparer.Ordinal).SelectMany(n => n.Select(c => (byte)c).Append((byte)0))]);
         if (fingerprint.AsSpan().SequenceEqual(_transferFingerprint)) return;
         TransferRules? rules;
         IReadOnlyList<ZoneProblem> fileProblems;
         try
         {
-            (rules, fileProblems) = TransferRulesReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), TransferRulesReader.FileName, Transfers.Keys, origins);
+            (rules, fileProblems) = TransferRulesReader.ReadText(System.Text.Encoding.UTF8.GetString(bytes), TransferRulesReader.FileName, keys, origins);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -303,6 +332,8 @@ public sealed class ZoneCatalogLoader
             string text = string.Join('\n', fileProblems);
             if (initial) Log.TransferRulesRejectedAtStart(_logger, TransferRulesReader.FileName, text);
             else Log.TransferRulesRejected(_logger, TransferRulesReader.FileName, text);
+            var missing = Transfers.Rules.Rules.SelectMany(r => r.Tsig ?? []).Where(k => keys.Find(k) is null).Distinct().Select(k => k.ToString()).ToArray();
+            if (missing.Length > 0) Log.TransferRulesNameMissingKeys(_logger, string.Join(", ", missing));
             return;
         }
         _transferFingerprint = fingerprint;

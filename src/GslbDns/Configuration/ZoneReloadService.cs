@@ -71,7 +71,7 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         if (!OperatingSystem.IsWindows())
         {
             // The README promises SIGHUP reloads, however the server was started (nohup included).
-            SignalDisposition.ResetSighup();
+            SignalDisposition.ResetSighupOnce();
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;

@@ -39,17 +39,24 @@ public sealed class CookieSecrets
     /// <summary>Reads the file; every bad line is a problem with its file:line.</summary>
     public static (CookieSecrets? Secrets, IReadOnlyList<ZoneProblem> Problems) Read(string path)
     {
-        var problems = new List<ZoneProblem>();
-        var secrets = new List<byte[]>();
-        string[] lines;
+        string text;
         try
         {
-            lines = File.ReadAllLines(path);
+            text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return (null, [new ZoneProblem(new SourceLocation(path, 0), $"cannot be read: {e.Message}")]);
         }
+        return ReadText(text, path);
+    }
+
+    /// <summary>Reads the file's text; every bad line is a problem with its file:line.</summary>
+    public static (CookieSecrets? Secrets, IReadOnlyList<ZoneProblem> Problems) ReadText(string text, string path)
+    {
+        var problems = new List<ZoneProblem>();
+        var secrets = new List<byte[]>();
+        string[] lines = text.ReplaceLineEndings("\n").Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i];

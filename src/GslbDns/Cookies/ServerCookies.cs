@@ -27,9 +27,13 @@ public enum CookieVerdict : byte
 /// cookie, version, reserved octets, timestamp and client address, keyed with a 128-bit secret that
 /// every instance of a deployment shares, so any of them validates any other's cookie. Runs on the
 /// query path: each thread keeps its own keyed SipHash instances, so nothing is allocated or locked.
+/// The secrets can be replaced while serving (<see cref="Publish"/>, one reference write): each
+/// thread notices the new object on its next cookie and re-keys once; until then nothing changes.
 /// </summary>
 public sealed class ServerCookies(CookieSecrets secrets, TimeProvider time)
 {
+    private volatile CookieSecrets _secrets = secrets;
+
     public const ushort OptionCode = 10;
     public const int ClientLength = 8;
     public const int ServerLength = 16;
@@ -45,7 +49,11 @@ public sealed class ServerCookies(CookieSecrets secrets, TimeProvider time)
     [ThreadStatic]
     private static (CookieSecrets Owner, SipHash[] Macs)? t_macs;
 
-    public CookieSecrets Secrets => secrets;
+    /// <summary>The secrets in force.</summary>
+    public CookieSecrets Secrets => _secrets;
+
+    /// <summary>Puts new secrets in force: the first signs from now on, all of them verify.</summary>
+    public void Publish(CookieSecrets next) => _secrets = next;
 
     /// <summary>
     /// Checks the query's COOKIE option data (8 bytes, or 16 to 40: the parser rejected other lengths)
@@ -57,32 +65,37 @@ public sealed class ServerCookies(CookieSecrets secrets, TimeProvider time)
 
     internal CookieVerdict Answer(ReadOnlySpan<byte> cookie, in ClientAddress client, uint now, Span<byte> reply)
     {
+        // One read of the secrets for the whole query: verified and made with the same version.
+        var macs = Macs(_secrets);
         var clientCookie = cookie[..ClientLength];
         clientCookie.CopyTo(reply);
         var verdict = CookieVerdict.ClientOnly;
         if (cookie.Length > ClientLength)
         {
-            verdict = Verify(cookie, client, now, out int age) ? CookieVerdict.Valid : CookieVerdict.Invalid;
+            verdict = Verify(macs, cookie, client, now, out int age) ? CookieVerdict.Valid : CookieVerdict.Invalid;
             if (verdict == CookieVerdict.Valid && age < RenewAfter)
             {
                 cookie.Slice(ClientLength, ServerLength).CopyTo(reply[ClientLength..]);
                 return verdict;
             }
         }
-        Make(clientCookie, client, now, reply.Slice(ClientLength, ServerLength));
+        Make(macs[0], clientCookie, client, now, reply.Slice(ClientLength, ServerLength));
         return verdict;
     }
 
     /// <summary>A new server cookie for <paramref name="clientCookie"/> at <paramref name="now"/>, signed with the first secret.</summary>
-    internal void Make(ReadOnlySpan<byte> clientCookie, in ClientAddress client, uint now, Span<byte> server)
+    internal void Make(ReadOnlySpan<byte> clientCookie, in ClientAddress client, uint now, Span<byte> server) =>
+        Make(Macs(_secrets)[0], clientCookie, client, now, server);
+
+    private static void Make(SipHash signer, ReadOnlySpan<byte> clientCookie, in ClientAddress client, uint now, Span<byte> server)
     {
         server[0] = Version;
         server[1] = server[2] = server[3] = 0;
         BinaryPrimitives.WriteUInt32BigEndian(server[4..], now);
-        Hash(Macs()[0], clientCookie, server[..8], client, server.Slice(8, 8));
+        Hash(signer, clientCookie, server[..8], client, server.Slice(8, 8));
     }
 
-    private bool Verify(ReadOnlySpan<byte> cookie, in ClientAddress client, uint now, out int age)
+    private static bool Verify(SipHash[] macs, ReadOnlySpan<byte> cookie, in ClientAddress client, uint now, out int age)
     {
         age = 0;
         if (cookie.Length != ReplyLength || cookie[ClientLength] != Version) return false;
@@ -91,7 +104,7 @@ public sealed class ServerCookies(CookieSecrets secrets, TimeProvider time)
         age = (int)(now - BinaryPrimitives.ReadUInt32BigEndian(server[4..]));
         if (age > Lifetime || age < -Skew) return false;
         Span<byte> expected = stackalloc byte[8];
-        foreach (var mac in Macs())
+        foreach (var mac in macs)
         {
             // The reserved octets as received are part of the hash (RFC 9018 §4.2).
             Hash(mac, cookie[..ClientLength], server[..8], client, expected);
@@ -111,8 +124,11 @@ public sealed class ServerCookies(CookieSecrets secrets, TimeProvider time)
         mac.DoFinal(output);
     }
 
-    /// <summary>This thread's SipHash per secret, keyed once (keying allocates; hashing does not).</summary>
-    private SipHash[] Macs()
+    /// <summary>
+    /// This thread's SipHash per secret of <paramref name="secrets"/>, keyed once per thread and
+    /// secrets object (keying allocates; hashing does not), so a reload costs each thread one re-key.
+    /// </summary>
+    private static SipHash[] Macs(CookieSecrets secrets)
     {
         if (t_macs is { } cached && ReferenceEquals(cached.Owner, secrets)) return cached.Macs;
         var macs = secrets.Keys.Select(key =>

@@ -53,27 +53,32 @@ public static class GslbDnsServiceCollectionExtensions
         {
             Ledger = sp.GetRequiredService<LoadLedger>(),
         });
-        // Read before anything starts: a bad key file stops the server like a bad zone does.
-        var tsigKeys = TsigKeysFor(options);
-        services.AddSingleton(tsigKeys);
-        services.AddSingleton(new TransferConfig(tsigKeys));
+        // Read when first needed, before the zones load (transfer.yaml is checked against the key
+        // names): a bad key file stops the server like a bad zone does. Re-read while serving.
+        services.AddSingleton<TsigKeyFileService>();
+        services.AddSingleton(sp => sp.GetRequiredService<TsigKeyFileService>().Store);
+        services.AddSingleton(sp => new TransferConfig(sp.GetRequiredService<TsigKeyStore>()));
         services.AddSingleton<IZoneTransfer, ZoneTransferService>();
         services.AddSingleton<NotifyService>();
         services.AddSingleton(sp =>
         {
             var geo = sp.GetRequiredService<GeoDatabaseWatcher>();
-            return new ZoneCatalogLoader(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<RegionStateStore>(), options.Zones, () => geo.Current,
+            var loader = new ZoneCatalogLoader(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<RegionStateStore>(), options.Zones, () => geo.Current,
                 sp.GetRequiredService<ILogger<ZoneCatalogLoader>>())
             {
                 Ledger = sp.GetRequiredService<LoadLedger>(),
                 Transfers = sp.GetRequiredService<TransferConfig>(),
             };
+            // New key names: transfer.yaml is checked again against them.
+            sp.GetRequiredService<TsigKeyFileService>().Reloaded += loader.RecheckTransferRules;
+            return loader;
         });
         if (options.Cookies)
         {
-            // Read before anything starts: a bad secrets file stops the server like a bad zone does.
-            var secrets = CookieSecretsFor(options);
-            services.AddSingleton(sp => new ServerCookies(secrets, sp.GetRequiredService<TimeProvider>()));
+            // Read when the query path is built, before any socket answers: a bad secrets file stops
+            // the server like a bad zone does. Re-read while serving.
+            services.AddSingleton<CookieSecretFileService>();
+            services.AddSingleton(sp => sp.GetRequiredService<CookieSecretFileService>().Cookies);
         }
         if (options.Rrl.Enabled)
         {
@@ -138,6 +143,8 @@ public static class GslbDnsServiceCollectionExtensions
         // before any DNS socket answers.
         services.AddSingleton<ZoneReloadService>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiDrainStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<TsigKeyFileService>());
+        if (options.Cookies) services.AddHostedService(sp => sp.GetRequiredService<CookieSecretFileService>());
         services.AddHostedService(sp => sp.GetRequiredService<ZoneReloadService>());
         services.AddHostedService(sp => sp.GetRequiredService<NotifyService>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiTokenService>());
@@ -148,27 +155,5 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddQueryTaps(options);
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;
-    }
-
-    private static TsigKeyring TsigKeysFor(ServerOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.TsigKeys)) return TsigKeyring.Empty;
-        var (keys, problems) = TsigKeyFileReader.Read(options.TsigKeys);
-        if (keys is null)
-        {
-            throw new ZoneLoadException($"{problems.Count} error(s) in TSIG key file '{options.TsigKeys}', first: {problems[0]}", problems);
-        }
-        return keys;
-    }
-
-    private static CookieSecrets CookieSecretsFor(ServerOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.CookieSecretFile)) return CookieSecrets.Random();
-        var (secrets, problems) = CookieSecrets.Read(options.CookieSecretFile);
-        if (secrets is null)
-        {
-            throw new ZoneLoadException($"{problems.Count} error(s) in cookie secret file '{options.CookieSecretFile}', first: {problems[0]}", problems);
-        }
-        return secrets;
     }
 }

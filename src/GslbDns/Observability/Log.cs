@@ -163,4 +163,40 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2512, Level = LogLevel.Error, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary} gave up after {Tries} tries")]
     public static partial void NotifyGaveUp(ILogger logger, string zone, uint serial, string secondary, int tries);
+
+    [LoggerMessage(EventId = 2513, Level = LogLevel.Warning, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary}: a reply is not an acknowledgement ({Problem}); retrying on schedule (further rejected replies for this serial are not logged)")]
+    public static partial void NotifyReplyRejected(ILogger logger, string zone, uint serial, string secondary, string problem);
+
+    [LoggerMessage(EventId = 2514, Level = LogLevel.Debug, Message = "NOTIFY for {Zone} serial {Serial} to {Secondary}: {Problem}; try {Try} of {Tries}")]
+    public static partial void NotifyRetryingAgain(ILogger logger, string zone, uint serial, string secondary, string problem, int @try, int tries);
+
+    [LoggerMessage(EventId = 2515, Level = LogLevel.Error, Message = "NOTIFY for {Zone} to {Secondary} not sent: none of its keys ({Keys}) is in the TSIG key file now; it is sent again when the zone changes")]
+    public static partial void NotifyKeyMissing(ILogger logger, string zone, string secondary, string keys);
+
+    [LoggerMessage(EventId = 2520, Level = LogLevel.Information, Message = "TSIG keys from {File}: {Names}")]
+    public static partial void TsigKeysLoaded(ILogger logger, string file, string names);
+
+    [LoggerMessage(EventId = 2521, Level = LogLevel.Information, Message = "TSIG keys reloaded: {Names} (from {File})")]
+    public static partial void TsigKeysReloaded(ILogger logger, string names, string file);
+
+    [LoggerMessage(EventId = 2522, Level = LogLevel.Error, Message = "TSIG key file {File} rejected; the keys in force stay unchanged:\n{Problems}")]
+    public static partial void TsigKeysRejected(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 2523, Level = LogLevel.Warning, Message = "TSIG keys: reading {File} failed; the keys in force stay unchanged")]
+    public static partial void TsigKeysReadFailed(ILogger logger, Exception exception, string file);
+
+    [LoggerMessage(EventId = 2524, Level = LogLevel.Warning, Message = "Transfer rules in force name TSIG keys that are no longer in the key file: {Keys}; requests signed with them get BADKEY, the rules stay until transfer.yaml is fixed")]
+    public static partial void TransferRulesNameMissingKeys(ILogger logger, string keys);
+
+    [LoggerMessage(EventId = 2410, Level = LogLevel.Information, Message = "Cookie secrets: {Count} secret(s) from {File}, the first signs")]
+    public static partial void CookieSecretsLoaded(ILogger logger, int count, string file);
+
+    [LoggerMessage(EventId = 2411, Level = LogLevel.Information, Message = "Cookie secrets reloaded: {Count} secret(s) from {File}, the first signs, all verify")]
+    public static partial void CookieSecretsReloaded(ILogger logger, int count, string file);
+
+    [LoggerMessage(EventId = 2412, Level = LogLevel.Error, Message = "Cookie secret file {File} rejected; the secrets in force stay unchanged:\n{Problems}")]
+    public static partial void CookieSecretsRejected(ILogger logger, string file, string problems);
+
+    [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Cookie secrets: reading {File} failed; the secrets in force stay unchanged")]
+    public static partial void CookieSecretsReadFailed(ILogger logger, Exception exception, string file);
 }

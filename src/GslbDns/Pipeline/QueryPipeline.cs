@@ -42,16 +42,16 @@ public sealed class QueryPipeline : IQueryHandler
     private readonly ServerIdentity _identity;
     private readonly byte[]? _nsid;
     private readonly LogThrottle _rrlLog = new(TimeSpan.FromSeconds(1));
-    private readonly TsigKeyring _tsigKeys;
+    private readonly TsigKeyStore _tsigKeys;
     private readonly TimeProvider _time;
 
     /// <param name="cookies">DNS Cookies (RFC 7873, RFC 9018); null leaves COOKIE options unanswered.</param>
     /// <param name="rrl">Response rate limiting of UDP replies; null when off.</param>
     public QueryPipeline(ZoneStore zones, SteeringStep steering, QueryPipelineOptions options, ILogger<QueryPipeline> logger,
         IEnumerable<IQueryTap>? taps = null, ServerCookies? cookies = null, ResponseRateLimiter? rrl = null,
-        TsigKeyring? tsigKeys = null, TimeProvider? time = null)
+        TsigKeyStore? tsigKeys = null, TimeProvider? time = null)
     {
-        _tsigKeys = tsigKeys ?? TsigKeyring.Empty;
+        _tsigKeys = tsigKeys ?? new TsigKeyStore(TsigKeyring.Empty);
         _time = time ?? TimeProvider.System;
         _cookies = cookies;
         _rrl = rrl;
@@ -369,7 +369,7 @@ public sealed class QueryPipeline : IQueryHandler
     private TsigVerdict CheckTsig(ReadOnlySpan<byte> message, ref DnsQuery query, ref ReplyFacts facts)
     {
         if (!TsigRecord.TryRead(message, query.TsigStart, out var tsig)) return TsigVerdict.FormatError;
-        var verdict = TsigSigner.Verify(message, tsig, _tsigKeys, _time.GetUtcNow().ToUnixTimeSeconds(), out var key);
+        var verdict = TsigSigner.Verify(message, tsig, _tsigKeys.Current, _time.GetUtcNow().ToUnixTimeSeconds(), out var key);
         if (verdict == TsigVerdict.FormatError) return verdict;
         facts.HasTsig = true;
         facts.TsigStart = query.TsigStart;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -10,13 +11,16 @@ using Microsoft.Extensions.Logging;
 namespace GslbDns.Transfer;
 
 /// <summary>A serial of a zone to announce to one secondary.</summary>
-public sealed record NotifyAnnouncement(CompiledZone Zone, TsigKey? Key);
+/// <param name="Keys">The zone's keys as <c>transfer.yaml</c> lists them: each try is signed with the first one in force then; empty sends it unsigned.</param>
+public sealed record NotifyAnnouncement(CompiledZone Zone, ImmutableArray<DnsName> Keys);
 
 /// <summary>
 /// Sends NOTIFY (RFC 1996) for one zone to one secondary over UDP: each new serial is announced
 /// until the secondary acknowledges it, waiting 1 s, 2 s, 4 s... for a reply, up to
 /// <see cref="NotifyTiming.Tries"/> tries (RFC 1996 §3.6 asks for retransmission with backoff).
-/// A newer serial arriving during the retries replaces the one being announced.
+/// A newer serial arriving during the retries replaces the one being announced. A reply that is not
+/// an acknowledgement (another ID or question, unsigned or wrongly signed when ours was signed) is
+/// ignored: the tries go on, and it is logged once per serial, not once per try.
 /// </summary>
 internal sealed class NotifyLoop : BackgroundLoop
 {
@@ -27,8 +31,12 @@ internal sealed class NotifyLoop : BackgroundLoop
     private readonly Channel<NotifyAnnouncement> _announcements =
         Channel.CreateBounded<NotifyAnnouncement>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    public NotifyLoop(IPEndPoint secondary, NotifyTiming timing, TimeProvider time, ILogger logger)
+    private readonly Func<TsigKeyring> _keys;
+
+    /// <param name="keys">The TSIG keys in force, read at each try (a key file reload applies to the next one).</param>
+    public NotifyLoop(IPEndPoint secondary, NotifyTiming timing, TimeProvider time, ILogger logger, Func<TsigKeyring> keys)
     {
+        _keys = keys;
         _secondary = secondary;
         _timing = timing;
         _time = time;
@@ -39,6 +47,18 @@ internal sealed class NotifyLoop : BackgroundLoop
 
     /// <summary>The serial last handed to the loop (acknowledged or not).</summary>
     public uint? Serial { get; private set; }
+
+    /// <summary>NOTIFY messages sent, every try counted (tests count the retries).</summary>
+    public int Sent => Volatile.Read(ref _sent);
+
+    /// <summary>Replies from the secondary that were not an acknowledgement.</summary>
+    public int Rejected => Volatile.Read(ref _rejected);
+
+    /// <summary>The serial last acknowledged; null before the first acknowledgement.</summary>
+    public uint? Acknowledged { get; private set; }
+
+    private int _sent;
+    private int _rejected;
 
     public void Announce(NotifyAnnouncement announcement)
     {
@@ -70,16 +90,36 @@ internal sealed class NotifyLoop : BackgroundLoop
         socket.Bind(new IPEndPoint(_secondary.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0));
         var reply = new byte[4096];
         var wait = _timing.FirstWait;
+        bool rejectionLogged = false, retryLogged = false;
         for (int attempt = 1; attempt <= _timing.Tries; attempt++)
         {
-            // A fresh ID per try: a late reply to an earlier try still acknowledges the same serial, but is not mistaken for this one.
+            TsigKey? key = null;
+            if (!announcement.Keys.IsEmpty)
+            {
+                var keys = _keys();
+                key = announcement.Keys.Select(keys.Find).FirstOrDefault(k => k is not null);
+                if (key is null)
+                {
+                    // Unsigned would be refused by a secondary that wants the key, and is not what the rule says.
+                    Log.NotifyKeyMissing(_logger, zone.Origin.ToString(), secondary, string.Join(", ", announcement.Keys));
+                    return;
+                }
+            }
+            // A fresh ID per try: a late reply to an earlier try is not mistaken for this one's.
             ushort id = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
-            var message = NotifyMessage.Build(zone, id, announcement.Key, _time.GetUtcNow().ToUnixTimeSeconds());
+            var sent = NotifyMessage.Build(zone, id, key, _time.GetUtcNow().ToUnixTimeSeconds());
             string problem;
             try
             {
-                await socket.SendToAsync(message, SocketFlags.None, _secondary, token).ConfigureAwait(false);
-                problem = await AwaitReplyAsync(socket, reply, id, wait, token).ConfigureAwait(false);
+                await socket.SendToAsync(sent.Message, SocketFlags.None, _secondary, token).ConfigureAwait(false);
+                Interlocked.Increment(ref _sent);
+                problem = await AwaitReplyAsync(socket, reply, sent, wait, rejected =>
+                {
+                    Interlocked.Increment(ref _rejected);
+                    if (rejectionLogged) return;
+                    rejectionLogged = true;
+                    Log.NotifyReplyRejected(_logger, zone.Origin.ToString(), zone.Serial, secondary, rejected);
+                }, token).ConfigureAwait(false);
             }
             catch (SocketException e)
             {
@@ -88,18 +128,26 @@ internal sealed class NotifyLoop : BackgroundLoop
             }
             if (problem.Length == 0)
             {
+                Acknowledged = zone.Serial;
                 Log.NotifyAcknowledged(_logger, zone.Origin.ToString(), zone.Serial, secondary);
                 return;
             }
             if (_announcements.Reader.Count > 0) return; // a newer serial takes over
-            if (attempt < _timing.Tries) Log.NotifyRetrying(_logger, zone.Origin.ToString(), zone.Serial, secondary, problem, attempt + 1, _timing.Tries);
+            if (attempt < _timing.Tries)
+            {
+                // The first retry of a serial is a warning; the rest are detail (the give-up is an error).
+                if (!retryLogged) Log.NotifyRetrying(_logger, zone.Origin.ToString(), zone.Serial, secondary, problem, attempt + 1, _timing.Tries);
+                else Log.NotifyRetryingAgain(_logger, zone.Origin.ToString(), zone.Serial, secondary, problem, attempt + 1, _timing.Tries);
+                retryLogged = true;
+            }
             wait *= 2;
         }
         Log.NotifyGaveUp(_logger, zone.Origin.ToString(), zone.Serial, secondary, _timing.Tries);
     }
 
     /// <summary>Waits up to <paramref name="wait"/> for the acknowledgement; "" when it came, else why not.</summary>
-    private async Task<string> AwaitReplyAsync(Socket socket, byte[] reply, ushort id, TimeSpan wait, CancellationToken token)
+    /// <param name="rejected">Called with the reason for each reply from the secondary that is not an acknowledgement.</param>
+    private async Task<string> AwaitReplyAsync(Socket socket, byte[] reply, SentNotify sent, TimeSpan wait, Action<string> rejected, CancellationToken token)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, token);
@@ -111,7 +159,8 @@ internal sealed class NotifyLoop : BackgroundLoop
                 var from = new IPEndPoint(_secondary.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
                 var result = await socket.ReceiveFromAsync(reply, SocketFlags.None, from, linked.Token).ConfigureAwait(false);
                 if (!result.RemoteEndPoint.Equals(_secondary)) continue;
-                if (NotifyMessage.IsAcknowledgement(reply.AsSpan(0, result.ReceivedBytes), id, out problem)) return "";
+                if (NotifyMessage.IsAcknowledgement(reply.AsSpan(0, result.ReceivedBytes), sent, _time.GetUtcNow().ToUnixTimeSeconds(), out problem)) return "";
+                rejected(problem);
             }
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)

@@ -31,7 +31,12 @@ public sealed class NotifyService : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         _loader.Published += Sync;
+        // A key file reload can put rules in force that a zone reload had rejected.
+        _loader.TransferRulesChanged += Sync;
     }
+
+    /// <summary>The NOTIFY loops running now, one per (zone, secondary); tests read their counts.</summary>
+    internal IReadOnlyList<NotifyLoop> Loops => _loops.Running;
 
     /// <summary>How long to wait for each reply and how often to try; tests shorten it.</summary>
     internal NotifyTiming Timing { get; init; } = NotifyTiming.Default;
@@ -57,16 +62,17 @@ public sealed class NotifyService : IHostedService, IAsyncDisposable
             {
                 var served = zones.FindZone(rule.Zone.Wire);
                 if (served is null || !served.Zone.Origin.Equals(rule.Zone)) continue;
-                var key = rule.NotifyKey is { } name ? _config.Keys.Find(name) : null;
+                // The key is chosen at each try from the keys in force then (a key file reload may change them).
+                var keys = rule.Tsig ?? [];
                 foreach (var secondary in rule.Notify)
                 {
-                    wanted.Add(((rule.Zone, secondary), (secondary, new NotifyAnnouncement(served.Zone, key))));
+                    wanted.Add(((rule.Zone, secondary), (secondary, new NotifyAnnouncement(served.Zone, keys))));
                 }
             }
             _loops.Sync(wanted,
                 create: item =>
                 {
-                    var loop = new NotifyLoop(item.Secondary, Timing, _time, _logger);
+                    var loop = new NotifyLoop(item.Secondary, Timing, _time, _logger, () => _config.Keys);
                     loop.Announce(item.Announcement);
                     return loop;
                 },
@@ -80,6 +86,7 @@ public sealed class NotifyService : IHostedService, IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _loader.Published -= Sync;
+        _loader.TransferRulesChanged -= Sync;
         return _loops.DisposeAsync();
     }
 }

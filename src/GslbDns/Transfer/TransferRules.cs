@@ -18,7 +18,10 @@ public sealed record ZoneTransferRule(
     ImmutableArray<IPEndPoint> Notify,
     SourceLocation Source)
 {
-    /// <summary>The key NOTIFY messages are signed with: the first listed, RFC 1996 leaves signing to the operator.</summary>
+    /// <summary>
+    /// The key NOTIFY messages are signed with: the first listed (RFC 1996 leaves signing to the
+    /// operator). Should it have left the key file, the next listed key still in it signs.
+    /// </summary>
     public DnsName? NotifyKey => Tsig is { Length: > 0 } keys ? keys[0] : null;
 }
 

@@ -39,20 +39,48 @@ public static class TsigSigner
             key = null;
             return TsigVerdict.BadKey;
         }
+        return Check(message, tsig, key, [], now);
+    }
+
+    /// <summary>
+    /// Checks the TSIG of a reply to a request we signed with <paramref name="key"/> (RFC 8945 §5.4):
+    /// the same key and algorithm, and a MAC over the request's MAC, the reply and the variables
+    /// (§4.3.3, as §5.3 has the answering side compute it), signed within the fudge.
+    /// </summary>
+    public static TsigVerdict VerifyReply(ReadOnlySpan<byte> reply, in TsigRecord tsig, TsigKey key, ReadOnlySpan<byte> requestMac, long now)
+    {
+        if (!key.Name.Wire.SequenceEqual(tsig.KeyNameWire) || !key.Algorithm.Name.Wire.SequenceEqual(tsig.AlgorithmWire))
+        {
+            return TsigVerdict.BadKey;
+        }
+        return Check(reply, tsig, key, requestMac, now);
+    }
+
+    /// <summary>MAC (over <paramref name="priorMac"/> when given) and then time, for a key already matched.</summary>
+    private static TsigVerdict Check(ReadOnlySpan<byte> message, in TsigRecord tsig, TsigKey key, ReadOnlySpan<byte> priorMac, long now)
+    {
         int full = key.Algorithm.MacLength;
         // §5.2.2.1: a truncated MAC is accepted down to half the full length and never below 10 octets.
         if (tsig.MacLength > full || tsig.MacLength < Math.Max(10, full / 2)) return TsigVerdict.FormatError;
 
         int variables = tsig.KeyNameLength + 2 + 4 + tsig.AlgorithmLength + 6 + 2 + 2 + 2 + tsig.OtherLength;
-        var data = ArrayPool<byte>.Shared.Rent(tsig.Start + variables);
+        int prior = priorMac.IsEmpty ? 0 : 2 + priorMac.Length;
+        var data = ArrayPool<byte>.Shared.Rent(prior + tsig.Start + variables);
         try
         {
             var span = data.AsSpan();
-            message[..tsig.Start].CopyTo(span);
+            if (prior > 0)
+            {
+                // §4.3.1: a reply's MAC covers the request's MAC, its length first.
+                BinaryPrimitives.WriteUInt16BigEndian(span, (ushort)priorMac.Length);
+                priorMac.CopyTo(span[2..]);
+            }
+            var unsigned = span[prior..];
+            message[..tsig.Start].CopyTo(unsigned);
             // §4.3.2: the message as it was before the TSIG was added: Original ID, ARCOUNT one less.
-            BinaryPrimitives.WriteUInt16BigEndian(span, tsig.OriginalId);
-            BinaryPrimitives.WriteUInt16BigEndian(span[10..], (ushort)(BinaryPrimitives.ReadUInt16BigEndian(span[10..]) - 1));
-            int length = tsig.Start;
+            BinaryPrimitives.WriteUInt16BigEndian(unsigned, tsig.OriginalId);
+            BinaryPrimitives.WriteUInt16BigEndian(unsigned[10..], (ushort)(BinaryPrimitives.ReadUInt16BigEndian(unsigned[10..]) - 1));
+            int length = prior + tsig.Start;
             length += WriteVariables(span[length..], tsig.KeyNameWire, tsig.AlgorithmWire, tsig.TimeSigned, tsig.Fudge, tsig.Error,
                 message.Slice(tsig.OtherOffset, tsig.OtherLength));
             Span<byte> mac = stackalloc byte[TsigAlgorithm.MaxMacLength];

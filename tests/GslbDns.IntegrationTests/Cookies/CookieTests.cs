@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using ARSoft.Tools.Net.Dns;
 using GslbDns.Configuration;
 using GslbDns.IntegrationTests.Infrastructure;
+using GslbDns.IntegrationTests.Reloading;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GslbDns.IntegrationTests.Cookies;
 
@@ -108,6 +110,60 @@ public partial class CookieTests
         var cookie = CookieOf(await ns1.Client.QueryAsync(false, "ns1.example.com", RecordType.A, WithCookie(ClientCookie)))!;
         Assert.Equal(cookie, CookieOf(await ns2.Client.QueryAsync(false, "ns1.example.com", RecordType.A, WithCookie(cookie))));
         Assert.NotEqual(cookie, CookieOf(await other.Client.QueryAsync(false, "ns1.example.com", RecordType.A, WithCookie(cookie))));
+    }
+
+    private const string S1 = "e5e973e5a6b2a43f48e7dc849e37bfcf", S2 = "445536bcd2513298075a5d379663c962";
+
+    /// <summary>The server cookie RFC 9018 makes for 127.0.0.1 at the reply's timestamp with <paramref name="secret"/>.</summary>
+    private static byte[] ExpectedWith(string secret, byte[] cookie)
+    {
+        uint stamp = (uint)(cookie[12] << 24 | cookie[13] << 16 | cookie[14] << 8 | cookie[15]);
+        var server = new byte[16];
+        new GslbDns.Cookies.ServerCookies(GslbDns.Cookies.CookieSecrets.Of(Convert.FromHexString(secret)), TimeProvider.System)
+            .Make(cookie[..8], GslbDns.Pipeline.ClientAddress.FromIPAddress(System.Net.IPAddress.Loopback), stamp, server);
+        return [.. cookie[..8], .. server];
+    }
+
+    [Fact]
+    public async Task SecretFile_Rotated_WithoutRestart_OldCookiesVerifyWhileListed_NewOnesUseTheFirst_ABadFileKeepsThem()
+    {
+        var folder = TempFolder.Create();
+        var secrets = Path.Combine(folder, "cookie-secrets");
+        await File.WriteAllTextAsync(secrets, S1 + "\n");
+        await using var server = await TestServer.StartAsync("example.com.zone", Zone, new Dictionary<string, string?> { ["Server:CookieSecretFile"] = secrets });
+        var service = server.Services.GetRequiredService<GslbDns.Cookies.CookieSecretFileService>();
+        async Task<byte[]> CookieFor(byte[] sent) => CookieOf(await server.Client.QueryAsync(false, "ns1.example.com", RecordType.A, WithCookie(sent)))!;
+        async Task Replace(string text)
+        {
+            int generation = service.Generation;
+            await File.WriteAllTextAsync(secrets + ".new", text);
+            File.Move(secrets + ".new", secrets, overwrite: true);
+            await Poll.UntilAsync(() => Task.FromResult(service.Generation > generation), "the secret file to be read again");
+        }
+        var old = await CookieFor(ClientCookie);
+        Assert.Equal(ExpectedWith(S1, old), old);
+
+        // The new secret first, the old one second: new cookies are S2's, the S1 cookie is still good (echoed).
+        await Replace($"# rolled\n{S2}\n{S1}\n");
+        var fresh = await CookieFor(ClientCookie);
+        Assert.Equal(ExpectedWith(S2, fresh), fresh);
+        Assert.Equal(old, await CookieFor(old));
+        Assert.Equal(fresh, await CookieFor(fresh));
+
+        // A broken file names its line and changes nothing.
+        await Replace($"{S2}\nnot-a-secret\n");
+        Assert.Equal(2, Assert.Single(service.LastProblems).Location.Line);
+        Assert.Equal(old, await CookieFor(old));
+        var stillS2 = await CookieFor(ClientCookie);
+        Assert.Equal(ExpectedWith(S2, stillS2), stillS2);
+
+        // S1 dropped: its cookie is replaced by a fresh S2 one, the S2 cookie stays good.
+        await Replace(S2 + "\n");
+        var replaced = await CookieFor(old);
+        Assert.NotEqual(old, replaced);
+        Assert.Equal(ExpectedWith(S2, replaced), replaced);
+        Assert.Equal(fresh, await CookieFor(fresh));
+        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]

@@ -126,6 +126,42 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Sighup_WithTsigKeysAndCookieSecrets_ReReadsThem_AndTheServerStaysUp()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_zones, "example.com.zone"), GoodZone);
+        var secrets = TempFolder.Create();
+        try
+        {
+            var keys = Path.Combine(secrets, "tsig.keys");
+            var cookies = Path.Combine(secrets, "cookie-secrets");
+            await File.WriteAllTextAsync(keys, "key \"old-key\" { algorithm hmac-sha256; secret \"c2Vjb25kIHNlY3JldA==\"; };\n");
+            await File.WriteAllTextAsync(cookies, "e5e973e5a6b2a43f48e7dc849e37bfcf\n");
+            int port = FreePort();
+            // Every component that handles SIGHUP registers for it; none may leave it at its default action (which ends the process).
+            using var process = ServerProcess.StartWithSighupIgnored("--zones", _zones, "--listen", $"127.0.0.1:{port}", "--no-watch",
+                "--tsig-keys", keys, "--cookie-secret-file", cookies);
+            await process.WaitForOutputAsync($"127.0.0.1:{port}");
+
+            await File.WriteAllTextAsync(keys, "key \"new-key\" { algorithm hmac-sha256; secret \"c2Vjb25kIHNlY3JldA==\"; };\n");
+            await File.WriteAllTextAsync(cookies, "445536bcd2513298075a5d379663c962\ne5e973e5a6b2a43f48e7dc849e37bfcf\n");
+            process.Signal("HUP");
+
+            await process.WaitForOutputAsync("Reloading zones (SIGHUP)");
+            await process.WaitForOutputAsync("TSIG keys reloaded: new-key. (hmac-sha256)");
+            await process.WaitForOutputAsync("Cookie secrets reloaded: 2 secret(s)");
+            Assert.False(process.HasExited);
+            var client = new WireClient(new IPEndPoint(IPAddress.Loopback, port));
+            Assert.Equal(ReturnCode.NoError, (await client.QueryAsync(false, "www.example.com", RecordType.A)).ReturnCode);
+            process.Signal("TERM");
+            Assert.Equal(0, await process.WaitForExitAsync());
+        }
+        finally
+        {
+            Directory.Delete(secrets, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task EnvironmentVariables_ConfigureTheServer_CommandLineWins()
     {
         await File.WriteAllTextAsync(Path.Combine(_zones, "example.com.zone"), GoodZone);

@@ -4,6 +4,7 @@ using ARSoft.Tools.Net.Dns;
 using GslbDns.Configuration;
 using GslbDns.IntegrationTests.Infrastructure;
 using GslbDns.IntegrationTests.Reloading;
+using GslbDns.Transfer;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GslbDns.IntegrationTests.Transfer;
@@ -36,17 +37,24 @@ public sealed class NotifyTests
         }
 
         /// <summary>RFC 1996 §4.7: the reply echoes ID, opcode and question, QR and AA set, NOERROR.</summary>
-        public async Task AcknowledgeAsync(UdpReceiveResult notify)
+        public Task AcknowledgeAsync(UdpReceiveResult notify) => SendAsync(notify, Reply(notify.Buffer));
+
+        /// <summary>The acknowledgement signed as RFC 8945 §4.3.1 asks: over the NOTIFY's MAC.</summary>
+        public Task AcknowledgeSignedAsync(UdpReceiveResult notify, string keyName, byte[] secret) =>
+            SendAsync(notify, TestTsig.SignReply(Reply(notify.Buffer), keyName, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), TestTsig.Read(notify.Buffer)!.Mac));
+
+        public async Task SendAsync(UdpReceiveResult notify, byte[] reply) => await Socket.SendAsync(reply, notify.RemoteEndPoint);
+
+        /// <summary>Header and question copied; QR and AA set, counts cut to the question.</summary>
+        public static byte[] Reply(byte[] notify)
         {
-            var message = DnsMessage.Parse(notify.Buffer);
-            var reply = new byte[notify.Buffer.Length];
-            // Header and question copied; QR and AA set, counts cut to the question.
+            var message = DnsMessage.Parse(notify);
             int questionEnd = 12 + QueryBuilder.EncodeName(message.Questions[0].Name.ToString()).Length + 4;
-            notify.Buffer.AsSpan(0, questionEnd).CopyTo(reply);
+            var reply = notify[..questionEnd];
             reply[2] |= 0x84;
             reply[3] = 0;
             reply[6] = reply[7] = reply[8] = reply[9] = reply[10] = reply[11] = 0;
-            await Socket.SendAsync(reply.AsMemory(0, questionEnd), notify.RemoteEndPoint);
+            return reply;
         }
 
         public void Dispose() => Socket.Dispose();
@@ -76,15 +84,75 @@ public sealed class NotifyTests
         Assert.Equal(RecordType.Soa, message.Questions.Single().RecordType);
         Assert.Equal(1u, SerialOf(atStart.Buffer));
         Assert.True(TestTsig.Verifies(atStart.Buffer, "transfer-key", Secret, priorMac: null));
-        await secondary.AcknowledgeAsync(atStart);
+        await secondary.AcknowledgeSignedAsync(atStart, "transfer-key", Secret);
 
         await File.WriteAllTextAsync(Path.Combine(server.ZonesFolder, "example.com.zone"), Zone(2));
 
         var changed = await secondary.ReceiveAsync();
         Assert.Equal(2u, SerialOf(changed.Buffer));
         Assert.True(TestTsig.Verifies(changed.Buffer, "transfer-key", Secret, priorMac: null));
-        await secondary.AcknowledgeAsync(changed);
+        await secondary.AcknowledgeSignedAsync(changed, "transfer-key", Secret);
         Directory.Delete(keyFolder, recursive: true);
+    }
+
+    [Fact]
+    public async Task SignedNotify_UnsignedOrWronglySignedAck_IsNoAcknowledgement_RetriedUntilASignedOne()
+    {
+        using var secondary = new Secondary();
+        var keyFolder = TempFolder.Create();
+        var keys = Path.Combine(keyFolder, "keys.conf");
+        await File.WriteAllTextAsync(keys, $"key \"transfer-key\" {{ algorithm hmac-sha256; secret \"{Convert.ToBase64String(Secret)}\"; }};\n");
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string>
+        {
+            ["example.com.zone"] = Zone(3),
+            ["transfer.yaml"] = $"example.com:\n  tsig: [transfer-key]\n  notify: [\"127.0.0.1:{secondary.Port}\"]\n",
+        }, new Dictionary<string, string?> { ["Server:TsigKeys"] = keys });
+        var loop = server.Services.GetRequiredService<NotifyService>().Loops.Single();
+
+        // Try 1 answered unsigned, try 2 with a MAC of another secret, try 3 rightly: three NOTIFYs in all.
+        await secondary.AcknowledgeAsync(await secondary.ReceiveAsync());
+        await secondary.AcknowledgeSignedAsync(await secondary.ReceiveAsync(), "transfer-key", "not the shared secret"u8.ToArray());
+        var third = await secondary.ReceiveAsync();
+        Assert.Equal(3u, SerialOf(third.Buffer));
+        await secondary.AcknowledgeSignedAsync(third, "transfer-key", Secret);
+        await Poll.UntilAsync(() => Task.FromResult(loop.Acknowledged == 3), "the signed acknowledgement to count");
+
+        // Acknowledged: no fourth try (it would have come 4 s after the third).
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await secondary.Socket.ReceiveAsync(quiet.Token));
+        Assert.Equal(3, loop.Sent);
+        Assert.Equal(2, loop.Rejected);
+        Directory.Delete(keyFolder, recursive: true);
+    }
+
+    [Fact]
+    public async Task UnsignedNotify_AckWithAnotherIdOrQuestion_IsIgnored_AndTheRetryGoesOn()
+    {
+        using var secondary = new Secondary();
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string>
+        {
+            ["example.com.zone"] = Zone(7),
+            ["transfer.yaml"] = $"example.com:\n  allow: [127.0.0.1/32]\n  notify: [\"127.0.0.1:{secondary.Port}\"]\n",
+        });
+        var loop = server.Services.GetRequiredService<NotifyService>().Loops.Single();
+
+        var first = await secondary.ReceiveAsync();
+        var wrongId = Secondary.Reply(first.Buffer);
+        wrongId[1] ^= 0x5a;
+        await secondary.SendAsync(first, wrongId);
+        var otherQuestion = Secondary.Reply(first.Buffer);
+        otherQuestion[^3] = 2; // QTYPE NS instead of SOA
+        await secondary.SendAsync(first, otherQuestion);
+        var retried = await secondary.ReceiveAsync();
+        Assert.Equal(7u, SerialOf(retried.Buffer));
+        Assert.Null(loop.Acknowledged);
+        // The same reply with the right ID and question is taken: no more tries.
+        await secondary.AcknowledgeAsync(retried);
+        await Poll.UntilAsync(() => Task.FromResult(loop.Acknowledged == 7), "the acknowledgement");
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await secondary.Socket.ReceiveAsync(quiet.Token));
+        Assert.Equal(2, loop.Sent);
+        Assert.Equal(2, loop.Rejected);
     }
 
     [Fact]

@@ -26,6 +26,22 @@ public static class TestTsig
         return bytes;
     }
 
+    /// <summary>A reply with a TSIG record appended, its MAC over <paramref name="priorMac"/> (the request's) first (RFC 8945 §4.3.1).</summary>
+    public static byte[] SignReply(byte[] message, string keyName, byte[] secret, long timeSigned, byte[] priorMac)
+    {
+        var name = QueryBuilder.EncodeName(keyName.ToLowerInvariant());
+        var data = new List<byte> { (byte)(priorMac.Length >> 8), (byte)priorMac.Length };
+        data.AddRange(priorMac);
+        data.AddRange(message);
+        data.AddRange(Variables(name, timeSigned, error: 0, other: []));
+        var mac = HMACSHA256.HashData(secret, data.ToArray());
+        var signed = new List<byte>(message);
+        signed.AddRange(Record(name, timeSigned, mac, BinaryPrimitives.ReadUInt16BigEndian(message), 0, []));
+        var bytes = signed.ToArray();
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(10), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(10)) + 1));
+        return bytes;
+    }
+
     /// <summary>The fields of the TSIG record that ends a reply.</summary>
     public sealed record ReplyTsig(int Start, long TimeSigned, byte[] Mac, ushort Error, byte[] Other);
 

@@ -56,7 +56,7 @@ public sealed class QueryPipelineAllocationTests
     /// <param name="loaded">Both regions report load and one sheds half its clients, spilled by spare capacity.</param>
     /// <param name="taps">Observers of every query (the metrics), which must allocate nothing either.</param>
     private static QueryPipeline BuildPipeline(bool degraded = false, bool loaded = false, IEnumerable<IQueryTap>? taps = null,
-        GslbDns.Cookies.ServerCookies? cookies = null, GslbDns.RateLimiting.ResponseRateLimiter? rrl = null, GslbDns.Tsig.TsigKeyring? tsigKeys = null)
+        GslbDns.Cookies.ServerCookies? cookies = null, GslbDns.RateLimiting.ResponseRateLimiter? rrl = null, GslbDns.Tsig.TsigKeyStore? tsigKeys = null)
     {
         var origin = DnsName.Parse("example.com.");
         var read = MasterFileReader.ReadText(Zone, "example.com.zone", origin);
@@ -189,6 +189,28 @@ public sealed class QueryPipelineAllocationTests
         Assert.Equal(serverCookie, cookie.SequenceEqual(query.AsSpan(query.Length - 24)));
     }
 
+    [Fact]
+    public void Handle_WithCookies_AfterTheSecretsAreReplaced_ReKeysOnce_ThenAllocatesNothing()
+    {
+        var cookies = new GslbDns.Cookies.ServerCookies(GslbDns.Cookies.CookieSecrets.Random(), TimeProvider.System);
+        var pipeline = BuildPipeline(cookies: cookies);
+        var query = WithCookie(Query("www.example.com.", 1, ecs: false), [1, 2, 3, 4, 5, 6, 7, 8]);
+        var response = new byte[512];
+        var context = new RequestContext(Transport.Udp, ClientAddress.FromIPAddress(IPAddress.Parse("192.0.2.77")));
+        Assert.Equal(0, FewestAllocated(pipeline, query, response, context));
+
+        // A reload: the next query re-keys this thread's SipHash (and allocates for that), the rest do not.
+        var next = GslbDns.Cookies.CookieSecrets.Of(Convert.FromHexString("445536bcd2513298075a5d379663c962"));
+        cookies.Publish(next);
+        int length = pipeline.Handle(query, response, context);
+        var made = response.AsSpan(length - 16, 16).ToArray();
+        var expected = new byte[16];
+        uint stamp = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(made.AsSpan(4));
+        new GslbDns.Cookies.ServerCookies(next, TimeProvider.System).Make([1, 2, 3, 4, 5, 6, 7, 8], context.Client, stamp, expected);
+        Assert.Equal(expected, made); // made with the new secret
+        Assert.Equal(0, FewestAllocated(pipeline, query, response, context));
+    }
+
     [Theory]
     [InlineData("www.example.com.", 1)]
     [InlineData("nope.example.com.", 1)]
@@ -219,7 +241,7 @@ public sealed class QueryPipelineAllocationTests
     public void Handle_WithTsig_VerifiesAndSigns_AllocatingNothingPerQuery(string name, bool tcp)
     {
         var key = new GslbDns.Tsig.TsigKey(DnsName.Parse("transfer-key."), GslbDns.Tsig.TsigAlgorithm.HmacSha256, [1, 2, 3, 4, 5, 6, 7, 8]);
-        var pipeline = BuildPipeline(tsigKeys: new GslbDns.Tsig.TsigKeyring([key]));
+        var pipeline = BuildPipeline(tsigKeys: new GslbDns.Tsig.TsigKeyStore(new GslbDns.Tsig.TsigKeyring([key])));
         var unsigned = Query(name, 1, ecs: false);
         var query = new byte[unsigned.Length + GslbDns.Tsig.TsigSigner.RecordLength(key)];
         unsigned.CopyTo(query, 0);
