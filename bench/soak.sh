@@ -102,9 +102,10 @@ for minute in range(1, minutes + 1):
     pause = metric(text, "gslbdns_dotnet_gc_pause_seconds_total")
     pause_ms, paused = (pause - paused) * 1000, pause
     heap = metric(text, "gslbdns_dotnet_gc_heap_bytes") / 2**20
+    committed = metric(text, "gslbdns_dotnet_gc_committed_bytes") / 2**20
     serial, junked, failures = int(metric(text, "gslbdns_zone_serial")), int(metric(text, "gslbdns_dns_dropped_total")), int(metric(text, "gslbdns_zone_load_failures_total"))
     print(f"soak: minute {minute:3d}: probe {len(latencies)} answered, {lost} lost, p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms; "
-          f"rss {rss_seen[-1]} MiB (anonymous {status('RssAnon')}); gc gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]}, paused {pause_ms:.0f} ms, heap {heap:.0f} MiB; serial {serial}; dropped junk {junked}; zone failures {failures}", flush=True)
+          f"rss {rss_seen[-1]} MiB (anonymous {status('RssAnon')}); gc gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]}, paused {pause_ms:.0f} ms, heap {heap:.0f} MiB (committed {committed:.0f}); serial {serial}; dropped junk {junked}; zone failures {failures}", flush=True)
     latencies, lost = [], 0
 print(f"soak: resident memory first/last/max minute: {rss_seen[0]}/{rss_seen[-1]}/{max(rss_seen)} MiB", flush=True)
 PY

@@ -120,6 +120,9 @@ public sealed class GslbDnsMeter : IDisposable
         Counter("gslbdns_dotnet_gc_pause_seconds", "Seconds the runtime paused every thread for garbage collections since start.", () =>
             [Measure(GC.GetTotalPauseDuration().TotalSeconds)]);
         Gauge("gslbdns_dotnet_gc_heap_bytes", "Bytes on the managed heap after the last collection.", () => [Measure(GC.GetGCMemoryInfo().HeapSizeBytes)]);
+        // Committed can stay well above the heap: the collector keeps what it grew the young
+        // generation to, which shows as resident memory without being a leak.
+        Gauge("gslbdns_dotnet_gc_committed_bytes", "Bytes the garbage collector has committed from the system.", () => [Measure(GC.GetGCMemoryInfo().TotalCommittedBytes)]);
         Gauge("gslbdns_build_info", "Version and commit of this build; always 1.", () =>
             [Measure(1, ("version", Version), ("commit", Commit))]);
     }

@@ -113,6 +113,7 @@ public class MetricsTests
         var collected = await MetricsScrape.GetAsync(server.ApiBase!);
         Assert.True(collected.Sum("gslbdns_dotnet_gc_collections_total", L("generation", "2")) > first.Sum("gslbdns_dotnet_gc_collections_total", L("generation", "2")));
         Assert.True(collected.Sum("gslbdns_dotnet_gc_heap_bytes") > 0);
+        Assert.True(collected.Sum("gslbdns_dotnet_gc_committed_bytes") >= collected.Sum("gslbdns_dotnet_gc_heap_bytes"));
         // A blocking collection pauses every thread; the counter only grows.
         Assert.True(collected.Sum("gslbdns_dotnet_gc_pause_seconds_total") > 0);
         Assert.True(collected.Sum("gslbdns_dotnet_gc_pause_seconds_total") >= first.Sum("gslbdns_dotnet_gc_pause_seconds_total"));
