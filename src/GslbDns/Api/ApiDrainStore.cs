@@ -142,9 +142,19 @@ public sealed class ApiDrainStore : IHostedService
                 if (DnsName.TryParse(entry.Service.TrimEnd('.') + ".", null, out var name, out _)) next[new RegionKey(name, entry.Region)] = entry;
             }
             if (next.Count == _drains.Count && next.Keys.All(_drains.ContainsKey)) return false;
+            // Saved first, as every change is, but applied even when it cannot be: etcd holds it.
+            Exception? failed = null;
+            try
+            {
+                Write(next.Values.OrderBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Region, StringComparer.Ordinal).ToList());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failed = e;
+            }
             _drains = next;
             _state.SetApiDrains(_drains.Keys, by);
-            Write(next.Values.OrderBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Region, StringComparer.Ordinal).ToList());
+            if (failed is not null) throw new IOException(failed.Message, failed);
             return true;
         }
     }

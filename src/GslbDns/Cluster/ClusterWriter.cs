@@ -197,10 +197,13 @@ public sealed class ClusterWriter
         clients.Kv.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFrom(value), Lease = lease },
             clients.Headers, EtcdConnection.Deadline(), token).ResponseAsync;
 
+    /// <summary>Whether stopping revokes the lease; off, a stop leaves etcd as a crash would (tests of lease expiry).</summary>
+    internal bool RevokeOnStop { get; set; } = true;
+
     /// <summary>On a clean stop the lease goes at once, so the others stop counting this instance's votes now, not a lease later.</summary>
     private async Task RevokeAsync()
     {
-        if (_lease == 0) return;
+        if (_lease == 0 || !RevokeOnStop) return;
         try
         {
             var clients = await _connection.ClientsAsync(CancellationToken.None).ConfigureAwait(false);

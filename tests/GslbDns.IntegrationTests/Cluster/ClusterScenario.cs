@@ -4,6 +4,7 @@ using System.Text;
 using ARSoft.Tools.Net.Dns;
 using GslbDns.IntegrationTests.Health;
 using GslbDns.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GslbDns.IntegrationTests.Cluster;
 
@@ -132,6 +133,15 @@ public sealed class ClusterScenario : IAsyncDisposable
         foreach (var (key, value) in _extra) settings[key] = value;
         Servers[index] = await TestServer.StartOnFolderAsync(Path.Combine(root, "zones"), settings);
     }
+
+    /// <summary>Stops an instance as a crash would look to etcd: its lease is left to run out instead of being revoked.</summary>
+    public Task CrashInstanceAsync(int index)
+    {
+        this[index].Services.GetRequiredService<GslbDns.Cluster.ClusterService>().Writer.RevokeOnStop = false;
+        return StopInstanceAsync(index);
+    }
+
+    public GslbDns.Steering.State.RegionStateStore State(int index) => this[index].Services.GetRequiredService<GslbDns.Steering.State.RegionStateStore>();
 
     public async Task StopInstanceAsync(int index)
     {

@@ -334,12 +334,6 @@ public sealed class RegionStateStore : IDisposable
         lock (_gate) return _peerVotes.GetValueOrDefault(key) ?? [];
     }
 
-    /// <summary>The verdict steering uses for <paramref name="key"/>: the own verdict, agreed with the peers' by the region's rule.</summary>
-    public HealthStatus SteeringHealthOf(AddressKey key, AgreeRule rule)
-    {
-        lock (_gate) return rule.Decide(_health.GetValueOrDefault(key), _peerVotes.GetValueOrDefault(key) ?? []);
-    }
-
     /// <summary>Forgets verdicts of addresses no longer checked (removed from the zone or the policy).</summary>
     public void ForgetHealth(IEnumerable<AddressKey> keys)
     {
