@@ -84,6 +84,7 @@ public sealed class ClusterReachability : IDisposable
             wasStale = Stale;
             Stale = false;
         }
+        Log.ClusterStoreUp(_logger);
         if (wasStale) StaleChanged?.Invoke();
     }
 

@@ -82,7 +82,6 @@ public sealed class ClusterWatcher(
         var (change, loads) = mirror.Reset(read.Kvs, read.Header.Revision);
         Apply(change, loads);
         reachability.WatchSucceeded();
-        if (reachability.Up) Log.ClusterStoreUp(logger, connection.Endpoint.ToString(), read.Header.Revision, mirror.Members().Count);
         _firstSync.TrySetResult();
 
         using var watch = clients.Watch.Watch(clients.WatchHeaders(), cancellationToken: token);

@@ -173,8 +173,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2602, Level = LogLevel.Warning, Message = "Cluster: etcd unreachable for {StaleAfter}: the other instances' health votes are set aside, health goes by this instance's own checks")]
     public static partial void ClusterStoreStale(ILogger logger, string staleAfter);
 
-    [LoggerMessage(EventId = 2603, Level = LogLevel.Information, Message = "Cluster: etcd reachable at {Endpoint}; state resynchronised at revision {Revision} ({Members} members)")]
-    public static partial void ClusterStoreUp(ILogger logger, string endpoint, long revision, int members);
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Information, Message = "Cluster: etcd reachable; state read again and watched, health votes and drains shared")]
+    public static partial void ClusterStoreUp(ILogger logger);
 
     [LoggerMessage(EventId = 2604, Level = LogLevel.Information, Message = "Cluster: drains from etcd: {Regions}")]
     public static partial void ClusterDrainsApplied(ILogger logger, string regions);
