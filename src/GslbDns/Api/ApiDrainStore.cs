@@ -126,6 +126,45 @@ public sealed class ApiDrainStore : IHostedService
         }
     }
 
+    /// <summary>
+    /// Replaces every API drain with the set shared by the cluster (clustered, the shared store is
+    /// the authority), and saves it here too, so a restart while the store is unreachable keeps the
+    /// drains last seen. Returns whether anything changed.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be written; the drains apply all the same.</exception>
+    public bool Replace(IReadOnlyCollection<DrainEntry> entries, string by)
+    {
+        lock (_gate)
+        {
+            var next = new Dictionary<RegionKey, DrainEntry>();
+            foreach (var entry in entries)
+            {
+                if (DnsName.TryParse(entry.Service.TrimEnd('.') + ".", null, out var name, out _)) next[new RegionKey(name, entry.Region)] = entry;
+            }
+            if (next.Count == _drains.Count && next.Keys.All(_drains.ContainsKey)) return false;
+            // Saved first, as every change is, but applied even when it cannot be: etcd holds it.
+            Exception? failed = null;
+            try
+            {
+                Write(next.Values.OrderBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Region, StringComparer.Ordinal).ToList());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failed = e;
+            }
+            _drains = next;
+            _state.SetApiDrains(_drains.Keys, by);
+            if (failed is not null) throw new IOException(failed.Message, failed);
+            return true;
+        }
+    }
+
+    /// <summary>The drains in force, as the file keeps them.</summary>
+    public IReadOnlyList<DrainEntry> Entries()
+    {
+        lock (_gate) return _drains.Values.ToArray();
+    }
+
     private void Write(List<DrainEntry> entries)
     {
         Directory.CreateDirectory(Folder);

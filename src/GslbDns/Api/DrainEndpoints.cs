@@ -11,7 +11,12 @@ namespace GslbDns.Api;
 /// 401 token, 404 region, 403 not admin; then 200 with the region's override after the change.
 /// Both are idempotent. They combine with zones/admin-state.yaml: the file's down wins, else either drain.
 /// </summary>
-public sealed class DrainEndpoints(ApiRequests requests, ApiDrainStore drains, RegionStateStore state, ILogger<DrainEndpoints> logger) : IApiEndpoints
+/// <remarks>
+/// Clustered, the change is made in etcd first (compare-and-swap) and only then here; when etcd cannot
+/// be reached the answer is 503 and nothing changes anywhere.
+/// </remarks>
+public sealed class DrainEndpoints(ApiRequests requests, ApiDrainStore drains, RegionStateStore state, ILogger<DrainEndpoints> logger,
+    Cluster.ClusterService? cluster = null) : IApiEndpoints
 {
     public void Map(WebApplication app)
     {
@@ -41,6 +46,18 @@ public sealed class DrainEndpoints(ApiRequests requests, ApiDrainStore drains, R
                 return;
             }
             bool before = drains.IsDrained(key);
+            if (cluster is not null)
+            {
+                try
+                {
+                    await cluster.Drains.SetAsync(key, drain, token.Name, http.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Cluster.ClusterUnavailableException e)
+                {
+                    await ApiRequests.ErrorAsync(http, StatusCodes.Status503ServiceUnavailable, e.Message).ConfigureAwait(false);
+                    return;
+                }
+            }
             drains.Set(key, drain, token.Name);
             if (before != drain) Log.ApiDrainChanged(logger, ApiRequests.Text(key), drain ? "drained" : "undrained", token.Name);
             await http.Response.WriteAsJsonAsync(View(state, key), StatusJsonContext.Default.AdminStateView).ConfigureAwait(false);

@@ -36,7 +36,15 @@ public sealed record AddressHealthView(
     double? LatencyMs,
     DateTimeOffset? LastProbe,
     int Successes,
-    int Failures);
+    int Failures,
+    string? Agree = null,
+    IReadOnlyList<VoteView>? Votes = null);
+
+/// <summary>
+/// Clustered: one live instance's own verdict on an address (this instance's included); the
+/// address's <c>verdict</c> is the region's <c>agree</c> rule over them.
+/// </summary>
+public sealed record VoteView(string Instance, string Verdict, bool Self = false);
 
 /// <summary>An error body of a rejected request.</summary>
 public sealed record ApiError(string Error);

@@ -10,7 +10,9 @@ namespace GslbDns.Api;
 /// Builds <see cref="HealthDocument"/> from what is served now: the steered services of the zone
 /// set, the verdicts steering uses (the state store) and the checks' details (the monitor).
 /// </summary>
-public sealed class HealthReport(ZoneStore zones, HealthMonitor monitor, TimeProvider time)
+/// <remarks>Clustered, each checked address also lists every live instance's vote and the rule that combined them.</remarks>
+public sealed class HealthReport(ZoneStore zones, HealthMonitor monitor, TimeProvider time, RegionStateStore? state = null,
+    Cluster.ClusterService? cluster = null)
 {
     public HealthDocument Build()
     {
@@ -37,12 +39,22 @@ public sealed class HealthReport(ZoneStore zones, HealthMonitor monitor, TimePro
                         var bits = AddressFilter.AddressOf(record.Bytes);
                         var verdict = steering.State.GetAddressHealth(policy.Index, region.Index, bits);
                         var key = new AddressKey(policy.Name, config.Name, bits);
-                        addresses.Add(views.TryGetValue(key, out var view)
+                        var address = views.TryGetValue(key, out var view)
                             ? new AddressHealthView(new IPAddress(record.Bytes).ToString(), Endpoint(view.Check.Key.Endpoint), Text(verdict),
                                 view.Since, view.Reason, view.Last?.Detail, view.Last?.Success, view.Last?.Latency.TotalMilliseconds,
                                 view.LastAt, view.Successes, view.Failures)
                             : new AddressHealthView(new IPAddress(record.Bytes).ToString(), null, Text(verdict), null,
-                                config.Health.Kind == CheckKind.None ? "not checked" : "initial", null, null, null, null, 0, 0));
+                                config.Health.Kind == CheckKind.None ? "not checked" : "initial", null, null, null, null, 0, 0);
+                        if (cluster is not null && state is not null && config.Health.Kind != CheckKind.None)
+                        {
+                            address = address with
+                            {
+                                Agree = config.Health.Agree.ToString(),
+                                Votes = [new VoteView(cluster.Settings.InstanceName, Text(state.HealthOf(key)), Self: true),
+                                    .. state.PeerVotesOf(key).Select(v => new VoteView(v.Instance, Text(v.Status)))],
+                            };
+                        }
+                        addresses.Add(address);
                     }
                     regions.Add(new RegionHealth(config.Name, Name(region.Target), Text(status.Health), status.Admin.ToString().ToLowerInvariant(),
                         config.Health.ToString(), addresses));

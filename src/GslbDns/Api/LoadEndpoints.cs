@@ -15,7 +15,9 @@ namespace GslbDns.Api;
 /// Authentication comes first so a caller without a token learns nothing, not even which services
 /// exist; the body is read last, so nothing of an unauthorised request is parsed.
 /// </summary>
-public sealed class LoadEndpoints(ApiRequests requests, RegionStateStore state, ILogger<LoadEndpoints> logger) : IApiEndpoints
+/// <remarks>Clustered, an accepted report is also queued for etcd, and so reaches every instance.</remarks>
+public sealed class LoadEndpoints(ApiRequests requests, RegionStateStore state, ILogger<LoadEndpoints> logger,
+    Cluster.ClusterService? cluster = null) : IApiEndpoints
 {
     public const int MaxBodyBytes = 4096;
 
@@ -64,7 +66,9 @@ public sealed class LoadEndpoints(ApiRequests requests, RegionStateStore state, 
                     await ApiRequests.ErrorAsync(http, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
                     return;
                 }
-                state.SetLoad(key, body.Report, body.Ttl ?? policy.Load.ReportTtl, "api " + token.Name);
+                var ttl = body.Ttl ?? policy.Load.ReportTtl;
+                state.SetLoad(key, body.Report, ttl, "api " + token.Name);
+                cluster?.Writer.PublishLoad(key, body.Report, ttl, "api " + token.Name);
                 Log.ApiLoadReported(logger, ApiRequests.Text(key), token.Name);
                 http.Response.StatusCode = StatusCodes.Status204NoContent;
             }

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace GslbDns.Api;
 
 /// <summary>The body of <c>GET /api/v1/status</c>: every steered service with its regions' health, overrides, load and answers.</summary>
-public sealed record StatusDocument(DateTimeOffset Time, IReadOnlyList<ServiceStatus> Services);
+/// <param name="Cluster">Clustered (<c>--cluster-etcd</c>): the shared store and the members; null alone.</param>
+public sealed record StatusDocument(DateTimeOffset Time, IReadOnlyList<ServiceStatus> Services, Cluster.ClusterView? Cluster = null);
 
 /// <param name="AnswersLastMinute">Steered answers of the service over the last minute, all regions together.</param>
 /// <param name="AnswerSeriesSeconds">The length of one interval of each region's <c>answerSeries</c>.</param>

@@ -9,7 +9,8 @@ namespace GslbDns.Api;
 /// <c>/api/v1/health</c> gives them) with each region's overrides and their sources, its load (the
 /// last report and what steering made of it) and its share of the last minute's answers.
 /// </summary>
-public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionStateStore state, Load.LoadPuller puller, TimeProvider time)
+public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionStateStore state, Load.LoadPuller puller, TimeProvider time,
+    Cluster.ClusterService? cluster = null)
 {
     public StatusDocument Build()
     {
@@ -64,7 +65,7 @@ public sealed class StatusReport(ZoneStore zones, HealthReport health, RegionSta
                     RegionStateStore.SampleSeconds));
             }
         }
-        return new StatusDocument(now, services);
+        return new StatusDocument(now, services, cluster is null ? null : Cluster.ClusterViews.Build(cluster, now));
     }
 
     private RegionLoadView LoadView(RegionStatus status, RegionConfig config, RegionKey key, DateTimeOffset now)

@@ -190,6 +190,12 @@ public static class ExplainCommand
                 : $"last probe {address.LastResult} in {address.LatencyMs ?? 0:0.#} ms ({address.Successes} ok / {address.Failures} failed in a row)";
             var check = view.Check == "none" ? "not checked" : $"{last}; check {view.Check}{(address.Probed is { } p ? " at " + p : "")}";
             stdout.WriteLine($"{"",13}{address.Address,-28} {address.Verdict}{since}{(address.Reason is { } r && address.Since is not null ? $" ({r})" : "")}: {check}");
+            if (address.Votes is { Count: > 0 } votes)
+            {
+                int down = votes.Count(v => v.Verdict == "down"), voters = votes.Count(v => v.Verdict is "up" or "down");
+                stdout.WriteLine($"{"",15}votes: {string.Join(", ", votes.Select(v => $"{v.Instance}{(v.Self ? " (this server)" : "")} {v.Verdict}"))}"
+                    + $"; {down} of {voters} down, agree {address.Agree}: {address.Verdict}");
+            }
         }
     }
 

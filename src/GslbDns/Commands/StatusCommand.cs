@@ -47,7 +47,7 @@ public static class StatusCommand
                 first = false;
             }
         }
-        if (document.Services.Count == 0) return "no steered services are served\n";
+        if (document.Services.Count == 0) return "no steered services are served\n" + Members(document.Cluster);
         var widths = new int[rows[0].Length];
         foreach (var row in rows)
         {
@@ -62,6 +62,32 @@ public static class StatusCommand
                 line.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i] + 2));
             }
             text.Append(line.ToString().TrimEnd()).Append('\n');
+        }
+        return text.ToString() + Members(document.Cluster);
+    }
+
+    /// <summary>Clustered: the shared store's state and one row per member.</summary>
+    public static string Members(Cluster.ClusterView? cluster)
+    {
+        if (cluster is null) return "";
+        var text = new System.Text.StringBuilder();
+        text.Append('\n').Append($"CLUSTER  instance {cluster.Instance}, etcd {cluster.Store} at {cluster.Endpoint}, revision {cluster.Revision}");
+        if (cluster.DownSince is { } since) text.Append($", unreachable since {since:u}");
+        if (cluster.Problem is { } problem) text.Append($" ({problem})");
+        text.Append('\n');
+        var rows = new List<string[]> { new[] { "MEMBER", "VERSION", "API", "HEARTBEAT" } };
+        foreach (var member in cluster.Members)
+        {
+            rows.Add([member.Name + (member.Self ? " *" : ""), member.Version, member.Api ?? "-", Age(member.HeartbeatAgeSeconds) + " ago"]);
+        }
+        var widths = new int[rows[0].Length];
+        foreach (var row in rows)
+        {
+            for (int i = 0; i < row.Length; i++) widths[i] = Math.Max(widths[i], row[i].Length);
+        }
+        foreach (var row in rows)
+        {
+            text.Append(string.Concat(row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i] + 2))).TrimEnd()).Append('\n');
         }
         return text.ToString();
     }

@@ -80,6 +80,17 @@ public static class CommandLine
           --dnstap unix:PATH|file:PATH
                                     dnstap of every query and response to a collector's socket
                                     or a Frame Streams file (default: none)
+          --cluster-etcd URL[,URL...]  share load reports, API drains, health votes and members with
+                                    other instances through etcd (default: none, this instance alone);
+                                    see README "Running several instances"
+          --instance-name NAME      this instance among the members (default: the host name)
+          --cluster-prefix PREFIX   etcd key prefix (default: /gslbdns/)
+          --cluster-etcd-cert PEM   TLS client certificate for etcd ...
+          --cluster-etcd-key PEM    ... and its private key (both or neither)
+          --cluster-etcd-ca PEM     certificate authority of etcd's servers
+          --cluster-etcd-credentials FILE  etcd user and password ("user: NAME", "password: SECRET")
+          --cluster-stale-after TIME  etcd unreachable this long: health goes by this instance's own
+                                    checks only (default: 5s)
           --log-level LEVEL         Trace, Debug, Information, Warning, Error (default: Information)
         """;
 
@@ -159,6 +170,14 @@ public static class CommandLine
                 "--query-log-sample" => "Server:QueryLogSample",
                 "--dnstap" => "Server:Dnstap",
                 "--shutdown-grace" => "Server:ShutdownGrace",
+                "--cluster-etcd" => "Server:ClusterEtcd",
+                "--instance-name" => "Server:InstanceName",
+                "--cluster-prefix" => "Server:ClusterPrefix",
+                "--cluster-etcd-cert" => "Server:ClusterEtcdCert",
+                "--cluster-etcd-key" => "Server:ClusterEtcdKey",
+                "--cluster-etcd-ca" => "Server:ClusterEtcdCa",
+                "--cluster-etcd-credentials" => "Server:ClusterEtcdCredentials",
+                "--cluster-stale-after" => "Server:ClusterStaleAfter",
                 _ => null,
             };
             if (key is null)

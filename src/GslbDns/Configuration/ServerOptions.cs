@@ -94,4 +94,32 @@ public sealed class ServerOptions
 
     /// <summary>dnstap output: "unix:PATH" (a collector's socket) or "file:PATH", or none.</summary>
     public string? Dnstap { get; set; }
+
+    /// <summary>etcd endpoints (comma-separated URLs) that make this instance one of several sharing state; none: alone.</summary>
+    public string? ClusterEtcd { get; set; }
+
+    /// <summary>This instance's name among the cluster's members (default: the host name).</summary>
+    public string? InstanceName { get; set; }
+
+    /// <summary>The etcd key prefix under which the instances share state.</summary>
+    public string ClusterPrefix { get; set; } = DefaultClusterPrefix;
+
+    public const string DefaultClusterPrefix = "/gslbdns/";
+
+    /// <summary>PEM client certificate for etcd (with <see cref="ClusterEtcdKey"/>).</summary>
+    public string? ClusterEtcdCert { get; set; }
+
+    /// <summary>PEM private key of <see cref="ClusterEtcdCert"/>.</summary>
+    public string? ClusterEtcdKey { get; set; }
+
+    /// <summary>PEM certificate authority that signed etcd's server certificates.</summary>
+    public string? ClusterEtcdCa { get; set; }
+
+    /// <summary>File with etcd's user and password (<c>user: NAME</c>, <c>password: SECRET</c>).</summary>
+    public string? ClusterEtcdCredentials { get; set; }
+
+    /// <summary>How long etcd may be unreachable before health falls back to this instance's own verdicts.</summary>
+    public string ClusterStaleAfter { get; set; } = DefaultClusterStaleAfter;
+
+    public const string DefaultClusterStaleAfter = "5s";
 }

@@ -55,6 +55,7 @@ public static class ServerOptionsValidator
         }
         ValidateRrl(options.Rrl, problems);
         if (!TryNsid(options.Nsid, out _, out string nsidError)) problems.Add(nsidError);
+        Cluster.ClusterSettings.Validate(options, problems);
         return problems;
     }
 

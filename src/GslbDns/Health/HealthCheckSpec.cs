@@ -69,6 +69,12 @@ public sealed record HealthCheckSpec
     /// <summary>dns checks: the name asked; null: the service name.</summary>
     public string? QueryName { get; init; }
 
+    /// <summary>
+    /// How many clustered instances must see an address down (<c>agree</c>); not part of
+    /// <see cref="Identity"/>, since changing it changes no probe.
+    /// </summary>
+    public AgreeRule Agree { get; init; } = AgreeRule.Quorum;
+
     /// <summary>dns checks: the type asked.</summary>
     public RecordType QueryType { get; init; } = RecordType.A;
 

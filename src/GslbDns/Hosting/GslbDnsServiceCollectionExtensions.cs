@@ -1,4 +1,5 @@
 using GslbDns.Api;
+using GslbDns.Cluster;
 using GslbDns.Metrics;
 using GslbDns.Configuration;
 using GslbDns.Cookies;
@@ -128,6 +129,18 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddSingleton<IApiEndpoints, StatusPageEndpoints>();
         services.AddSingleton<ApiHost>();
 
+        // Several instances as one: state shared through etcd, fed into the state store beside the query path.
+        var cluster = ClusterSettings.From(options);
+        if (cluster is not null)
+        {
+            // Read before anything starts: a bad credentials file stops the server like a bad zone does.
+            var credentials = EtcdCredentialsFor(cluster);
+            services.AddSingleton(cluster);
+            services.AddSingleton(sp => new ClusterService(cluster, credentials, sp.GetRequiredService<RegionStateStore>(),
+                sp.GetRequiredService<ApiDrainStore>(), sp.GetRequiredService<HealthMonitor>(), sp.GetRequiredService<ApiHost>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClusterService>>()));
+        }
+
         // Metrics: counted on the query path by a tap, read on each scrape of GET /metrics.
         if (options.Metrics)
         {
@@ -149,11 +162,25 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NotifyService>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiTokenService>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
+        // After the zones and checks (the shared keys are found by their names, the lease sized by the
+        // check intervals), before the API takes requests that write to it.
+        if (cluster is not null) services.AddHostedService(sp => sp.GetRequiredService<ClusterService>());
         services.AddHostedService(sp => sp.GetRequiredService<LoadPuller>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());
         // Query log and dnstap: before the listeners, so their writers start first and stop last.
         services.AddQueryTaps(options);
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));
         return services;
+    }
+
+    private static EtcdCredentials? EtcdCredentialsFor(ClusterSettings cluster)
+    {
+        if (cluster.CredentialsFile is null) return null;
+        var (credentials, problems) = EtcdCredentials.Read(cluster.CredentialsFile);
+        if (credentials is null)
+        {
+            throw new ZoneLoadException($"{problems.Count} error(s) in etcd credentials file '{cluster.CredentialsFile}', first: {problems[0]}", problems);
+        }
+        return credentials;
     }
 }

@@ -37,7 +37,7 @@ public sealed class GslbDnsMeter : IDisposable
 
     public GslbDnsMeter(QueryMetrics queries, DnsServerListeners listeners, ZoneStore zones, StatusReport status, HealthMonitor health,
         RegionStateStore state, LoadLedger ledger, GeoDatabaseWatcher geo, TimeProvider time,
-        Tapping.QueryLogWriter? queryLog = null, Tapping.DnstapWriter? dnstap = null)
+        Tapping.QueryLogWriter? queryLog = null, Tapping.DnstapWriter? dnstap = null, Cluster.ClusterService? cluster = null)
     {
         Queries = queries;
         _zones = zones;
@@ -63,6 +63,15 @@ public sealed class GslbDnsMeter : IDisposable
         Counter("gslbdns_rrl_limited_responses", "UDP replies response rate limiting acted on: dropped, slipped (sent truncated), badcookie, would_limit (log-only).", () =>
             QueryMetrics.RrlActions.Select((action, i) => Measure(queries.RateLimited(i), ("action", action))));
         Gauge("gslbdns_tcp_connections", "TCP connections open now.", () => [Measure(listeners.OpenTcpConnections)]);
+        if (cluster is not null)
+        {
+            Gauge("gslbdns_cluster_store_up", "1 while etcd (the store the instances share) is reachable, else 0.", () =>
+                [Measure(cluster.Reachability.Up ? 1 : 0)]);
+            Gauge("gslbdns_cluster_store_stale", "1 once etcd has been unreachable past --cluster-stale-after: health goes by this instance's own checks.", () =>
+                [Measure(cluster.Reachability.Stale ? 1 : 0)]);
+            Gauge("gslbdns_cluster_members", "Instances with a live member record in etcd, as last seen.", () =>
+                [Measure(cluster.Mirror.Members().Count)]);
+        }
         if (queryLog is not null)
         {
             Counter("gslbdns_query_log_records", "Query log lines written, and dropped because the writer fell behind (answers never wait).", () =>

@@ -199,4 +199,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Cookie secrets: reading {File} failed; the secrets in force stay unchanged")]
     public static partial void CookieSecretsReadFailed(ILogger logger, Exception exception, string file);
+
+    [LoggerMessage(EventId = 2600, Level = LogLevel.Information, Message = "Cluster: instance {Instance} shares state under {Prefix} through etcd at {Endpoints}")]
+    public static partial void ClusterStarting(ILogger logger, string instance, string prefix, string endpoints);
+
+    [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "Cluster: etcd unreachable ({Problem}); answering on with the last drains and load reports seen; health goes by this instance's own checks after {StaleAfter}")]
+    public static partial void ClusterStoreDown(ILogger logger, string problem, string staleAfter);
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Warning, Message = "Cluster: etcd unreachable for {StaleAfter}: the other instances' health votes are set aside, health goes by this instance's own checks")]
+    public static partial void ClusterStoreStale(ILogger logger, string staleAfter);
+
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Information, Message = "Cluster: etcd reachable; state read again and watched, health votes and drains shared")]
+    public static partial void ClusterStoreUp(ILogger logger);
+
+    [LoggerMessage(EventId = 2604, Level = LogLevel.Information, Message = "Cluster: drains from etcd: {Regions}")]
+    public static partial void ClusterDrainsApplied(ILogger logger, string regions);
+
+    [LoggerMessage(EventId = 2605, Level = LogLevel.Warning, Message = "Cluster: the drains seen in etcd could not be saved to {File}: {Problem}; they apply until the next restart")]
+    public static partial void ClusterDrainsNotSaved(ILogger logger, string file, string problem);
+
+    [LoggerMessage(EventId = 2606, Level = LogLevel.Debug, Message = "Cluster: etcd call failed at {Endpoint}: {Problem}")]
+    public static partial void ClusterCallFailed(ILogger logger, string endpoint, string problem);
 }

@@ -60,6 +60,9 @@ public sealed class StandInLb : IAsyncDisposable
 
     public string Body { get; set; } = "ok";
 
+    /// <summary>Requests from this source address get 503 whatever the mode (one prober's view differs from the others').</summary>
+    public IPAddress? FailFrom { get; set; }
+
     /// <summary>Request heads received ("GET /healthz HTTP/1.1\r\nHost: ...").</summary>
     public IReadOnlyCollection<string> Requests => _requests;
 
@@ -164,6 +167,7 @@ public sealed class StandInLb : IAsyncDisposable
                     LbMode.Flapping => Interlocked.Increment(ref _served) % 2 == 0 ? 503 : 200,
                     _ => 200,
                 };
+                if (FailFrom is { } failing && socket.RemoteEndPoint is IPEndPoint { Address: var from } && from.Equals(failing)) status = 503;
                 string body = Mode == LbMode.Custom ? Body : status == 200 ? "ok" : "unavailable";
                 bool head_ = head.StartsWith("HEAD ", StringComparison.Ordinal);
                 var reply = $"HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{(head_ ? "" : body)}";

@@ -111,7 +111,7 @@ public class HealthPolicyTests
     [InlineData("{ check: http, path: healthz }", "example.com.gslb.yaml:4: path must start with '/' and hold no spaces or control characters, found 'healthz'")]
     [InlineData("{ check: tcp, address: 10.0.0.300 }", "example.com.gslb.yaml:4: address must be an IPv4 or IPv6 address, found '10.0.0.300'")]
     [InlineData("{ check: tcp, fast-interval: 10s }", "example.com.gslb.yaml:4: health check of www.example.com. region a: fast-interval 10s must not exceed interval 5s")]
-    [InlineData("{ check: tcp, intervall: 1s }", "example.com.gslb.yaml:4: unknown key 'intervall' in service www.example.com. health; expected one of: check, port, path, host, method, expect, tls-verify, interval, fast-interval, timeout, rise, fall, initial, address, source, query")]
+    [InlineData("{ check: tcp, intervall: 1s }", "example.com.gslb.yaml:4: unknown key 'intervall' in service www.example.com. health; expected one of: check, port, path, host, method, expect, tls-verify, interval, fast-interval, timeout, rise, fall, initial, address, source, query, agree")]
     public void BadChecks_AreReportedAtTheirLine(string health, string expected)
     {
         var text = $"""

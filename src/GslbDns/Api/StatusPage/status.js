@@ -19,6 +19,21 @@
   let seenSequence = 0;
   let pollTimer = 0;
 
+  // Clustered only: whether the shared store (etcd) is reachable, and every member's heartbeat.
+  function drawCluster(cluster) {
+    const panel = $('cluster');
+    panel.hidden = !cluster;
+    if (!cluster) return;
+    const store = $('cluster-store');
+    store.textContent = `instance ${cluster.instance} · etcd ${cluster.store} at ${cluster.endpoint}`
+      + (cluster.downSince ? ` · unreachable since ${dateTime(cluster.downSince)} UTC` : '')
+      + (cluster.store === 'stale' ? ' · health by own checks only' : '');
+    store.className = `store-${cluster.store}`;
+    $('cluster-members').replaceChildren(...cluster.members.map((m) => el('tr', { 'data-member': m.name },
+      el('td', { text: m.name + (m.self ? ' (this one)' : '') }), el('td', { text: m.version }),
+      el('td', { text: m.api || '-' }), el('td', { text: `${dateTime(m.heartbeat)} UTC (${m.heartbeatAgeSeconds} s ago)` }))));
+  }
+
   function drawSummary(status) {
     let regions = 0, down = 0, drained = 0;
     for (const service of status.services) {
@@ -75,6 +90,7 @@
       const [status, changes] = await Promise.all([getJson('/api/v1/status'), getJson('/api/v1/changes?limit=50')]);
       lastStatus = status;
       drawSummary(status);
+      drawCluster(status.cluster);
       window.GslbPage.map.drawMarkers(status);
       window.GslbPage.services.draw(status, { token: Boolean(token), act });
       drawChanges(changes);

@@ -16,7 +16,7 @@ internal sealed class HealthCheckReader(SourceFields fields)
     public static readonly string[] Keys =
     [
         "check", "port", "path", "host", "method", "expect", "tls-verify", "interval", "fast-interval", "timeout",
-        "rise", "fall", "initial", "address", "source", "query",
+        "rise", "fall", "initial", "address", "source", "query", "agree",
     ];
 
     private static readonly (string, CheckKind)[] Kinds =
@@ -61,6 +61,7 @@ internal sealed class HealthCheckReader(SourceFields fields)
                 "address" => ReadAddress(value, "address"),
                 "source" => ReadAddress(value, "source"),
                 "query" => ReadQuery(value),
+                "agree" => ReadAgree(value),
                 _ => null,
             };
             if (parsed is not null) layer.Values[key.Value] = (parsed, value.Location);
@@ -107,6 +108,7 @@ internal sealed class HealthCheckReader(SourceFields fields)
             Source = Get<IPAddress?>("source", null),
             QueryName = query.Name,
             QueryType = query.Type,
+            Agree = Get("agree", AgreeRule.Quorum),
         };
         if (kind == CheckKind.None) return spec;
 
@@ -161,6 +163,14 @@ internal sealed class HealthCheckReader(SourceFields fields)
         if (text is null) return null;
         if (IPAddress.TryParse(text, out var address) && !text.Contains('%') && !text.Contains('/')) return address;
         fields.Error(node, $"{what} must be an IPv4 or IPv6 address, found '{text}'");
+        return null;
+    }
+
+    private object? ReadAgree(SourceNode node)
+    {
+        if (fields.Text(node, "agree") is not { } text) return null;
+        if (AgreeRule.TryParse(text, out var rule)) return rule;
+        fields.Error(node, $"agree: '{text}' is not any, all, quorum or fraction:F with F above 0 and at most 1 (such as fraction:0.34)");
         return null;
     }
 

@@ -37,6 +37,7 @@ public sealed class RegionStateStore : IDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _expiry;
     private readonly Dictionary<AddressKey, HealthStatus> _health = [];
+    private Dictionary<AddressKey, PeerVote[]> _peerVotes = [];
     private readonly Dictionary<DnsName, long> _degradedUntil = new(WireComparer.Instance);
     private readonly Dictionary<RegionKey, ReceivedLoad> _loads = [];
     private readonly Dictionary<RegionKey, AnswerCounter> _counters = [];
@@ -296,6 +297,41 @@ public sealed class RegionStateStore : IDisposable
             }
             if (changed) RebuildHealthLocked();
         }
+        OwnHealthChanged?.Invoke();
+    }
+
+    /// <summary>
+    /// Raised (outside the store's lock, off the query path) after this instance's own verdicts
+    /// changed, for whoever shares them with other instances.
+    /// </summary>
+    public event Action? OwnHealthChanged;
+
+    /// <summary>This instance's own verdicts, every checked address.</summary>
+    public IReadOnlyList<(AddressKey Key, HealthStatus Health)> OwnHealth()
+    {
+        lock (_gate) return _health.Select(p => (p.Key, p.Value)).ToArray();
+    }
+
+    /// <summary>
+    /// Replaces the other instances' verdicts (clustered: what each live instance's checks see). Each
+    /// address's verdict for steering is then its region's <c>agree</c> rule over these and this
+    /// instance's own; an empty set (alone, or the shared store stale) leaves the own verdicts alone.
+    /// </summary>
+    public void SetPeerVotes(IReadOnlyDictionary<AddressKey, PeerVote[]> votes)
+    {
+        lock (_gate)
+        {
+            var next = new Dictionary<AddressKey, PeerVote[]>(votes);
+            if (next.Count == _peerVotes.Count && next.All(p => _peerVotes.TryGetValue(p.Key, out var old) && old.AsSpan().SequenceEqual(p.Value))) return;
+            _peerVotes = next;
+            RebuildHealthLocked();
+        }
+    }
+
+    /// <summary>The other instances' verdicts on <paramref name="key"/> (none alone or while the shared store is stale).</summary>
+    public PeerVote[] PeerVotesOf(AddressKey key)
+    {
+        lock (_gate) return _peerVotes.GetValueOrDefault(key) ?? [];
     }
 
     /// <summary>Forgets verdicts of addresses no longer checked (removed from the zone or the policy).</summary>
@@ -307,6 +343,7 @@ public sealed class RegionStateStore : IDisposable
             foreach (var key in keys) changed |= _health.Remove(key);
             if (changed) RebuildHealthLocked();
         }
+        OwnHealthChanged?.Invoke();
     }
 
     public HealthStatus HealthOf(AddressKey key)
@@ -405,6 +442,8 @@ public sealed class RegionStateStore : IDisposable
                     // Not checked: up. Checked but no verdict yet: what the check starts as.
                     var health = region.Health.Kind == CheckKind.None ? HealthStatus.Up
                         : _health.TryGetValue(key, out var known) ? known : region.Health.Initial;
+                    // Clustered: the other instances' verdicts count by the region's agree rule.
+                    if (region.Health.Kind != CheckKind.None && _peerVotes.TryGetValue(key, out var peers)) health = region.Health.Agree.Decide(health, peers);
                     healths[i] = new AddressHealth(list[i], health);
                     statuses[i] = health;
                 }
