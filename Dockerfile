@@ -26,13 +26,16 @@ EXPOSE 53/udp 53/tcp 8053/tcp
 # The API listens on every address of the container so health probes and Prometheus reach it;
 # its write endpoints (load reports, drains) still need a bearer token from --api-tokens, and
 # without a tokens file they answer 401. Publish 8053 only where those callers are.
+# MALLOC_ARENA_MAX=2: glibc's per-thread arenas each keep what the JIT freed in them, and resident
+# memory would creep for tens of minutes (docs/benchmarks.md, the soak); glibc reads it only at start.
 # ASPNETCORE_HTTP_PORTS is emptied: the base image's default (8080) is not an address of ours.
 ENV GSLBDNS_Server__Zones=/etc/gslbdns/zones \
     GSLBDNS_Server__GeoIp__0=/etc/gslbdns/geoip \
     GSLBDNS_Server__StateDir=/var/lib/gslbdns \
     GSLBDNS_Server__ApiListen=0.0.0.0:8053 \
     GSLBDNS_Server__ShutdownGrace=5s \
-    ASPNETCORE_HTTP_PORTS=
+    ASPNETCORE_HTTP_PORTS= \
+    MALLOC_ARENA_MAX=2
 # The runtime image has no curl: the binary asks its own /healthz (the address follows
 # GSLBDNS_Server__ApiListen). Readiness (/readyz, --ready) is for load balancers and Kubernetes.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["/app/gslbdns", "healthcheck"]

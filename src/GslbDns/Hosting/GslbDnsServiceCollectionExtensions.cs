@@ -167,6 +167,8 @@ public static class GslbDnsServiceCollectionExtensions
         if (cluster is not null) services.AddHostedService(sp => sp.GetRequiredService<ClusterService>());
         services.AddHostedService(sp => sp.GetRequiredService<LoadPuller>());
         services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());
+        services.AddSingleton(sp => new NativeHeapTrimmer(sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<NativeHeapTrimmer>());
         // Query log and dnstap: before the listeners, so their writers start first and stop last.
         services.AddQueryTaps(options);
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));

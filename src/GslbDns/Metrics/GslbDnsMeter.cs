@@ -132,6 +132,13 @@ public sealed class GslbDnsMeter : IDisposable
         // Committed can stay well above the heap: the collector keeps what it grew the young
         // generation to, which shows as resident memory without being a leak.
         Gauge("gslbdns_dotnet_gc_committed_bytes", "Bytes the garbage collector has committed from the system.", () => [Measure(GC.GetGCMemoryInfo().TotalCommittedBytes)]);
+        // Methods the JIT compiled since start (tier-ups of hot methods included): native memory
+        // that grows with it is code and the JIT's working memory, not the managed heap, so a
+        // resident-memory rise during a soak can be told from a leak by whether this still climbs.
+        Counter("gslbdns_dotnet_jit_methods", "Methods the JIT compiled since start, tier-ups included.", () =>
+            [Measure(System.Runtime.JitInfo.GetCompiledMethodCount())]);
+        Counter("gslbdns_dotnet_jit_compile_seconds", "Seconds spent compiling methods since start.", () =>
+            [Measure(System.Runtime.JitInfo.GetCompilationTime().TotalSeconds)]);
         Gauge("gslbdns_build_info", "Version and commit of this build; always 1.", () =>
             [Measure(1, ("version", Version), ("commit", Commit))]);
     }

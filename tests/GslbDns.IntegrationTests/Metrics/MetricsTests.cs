@@ -114,6 +114,9 @@ public class MetricsTests
         Assert.True(collected.Sum("gslbdns_dotnet_gc_collections_total", L("generation", "2")) > first.Sum("gslbdns_dotnet_gc_collections_total", L("generation", "2")));
         Assert.True(collected.Sum("gslbdns_dotnet_gc_heap_bytes") > 0);
         Assert.True(collected.Sum("gslbdns_dotnet_gc_committed_bytes") >= collected.Sum("gslbdns_dotnet_gc_heap_bytes"));
+        Assert.True(collected.Sum("gslbdns_dotnet_jit_methods_total") >= first.Sum("gslbdns_dotnet_jit_methods_total"));
+        Assert.True(first.Sum("gslbdns_dotnet_jit_methods_total") > 100);
+        Assert.True(collected.Sum("gslbdns_dotnet_jit_compile_seconds_total") > 0);
         // A blocking collection pauses every thread; the counter only grows.
         Assert.True(collected.Sum("gslbdns_dotnet_gc_pause_seconds_total") > 0);
         Assert.True(collected.Sum("gslbdns_dotnet_gc_pause_seconds_total") >= first.Sum("gslbdns_dotnet_gc_pause_seconds_total"));
