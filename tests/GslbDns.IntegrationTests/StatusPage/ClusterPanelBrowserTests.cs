@@ -29,13 +29,14 @@ public sealed class ClusterPanelBrowserTests(ITestOutputHelper output)
                 browser.FindElement(By.Id("cluster")).Displayed && Members(browser).Length == 3
                 && browser.FindElement(By.Id("cluster-store")).GetAttribute("class") == "store-up");
 
-            Assert.Equal(["a", "b", "c"], Members(browser));
-            var store = browser.FindElement(By.Id("cluster-store")).Text;
+            // One read of the whole table: the page redraws it on every poll, so elements held across reads go stale.
+            var rows = Rows(browser);
+            Assert.Equal(["a", "b", "c"], rows.Keys.Order().ToArray());
+            var store = StoreText(browser);
             Assert.StartsWith($"instance a · etcd up at http://127.0.0.1:", store, StringComparison.Ordinal);
             for (int i = 0; i < 3; i++)
             {
-                var cells = browser.FindElements(By.CssSelector($"#cluster-members tr[data-member='{ClusterScenario.NameOf(i)}'] td"))
-                    .Select(c => c.Text).ToArray();
+                var cells = rows[ClusterScenario.NameOf(i)];
                 Assert.Equal(ClusterScenario.NameOf(i) + (i == 0 ? " (this one)" : ""), cells[0]);
                 Assert.Equal(GslbDns.Metrics.GslbDnsMeter.Version, cells[1]);
                 Assert.Equal(cluster[i].ApiBase!.ToString(), cells[2]);
@@ -46,7 +47,7 @@ public sealed class ClusterPanelBrowserTests(ITestOutputHelper output)
             for (int i = 0; i < etcd.Count; i++) await etcd.StopAsync(i);
             await UntilAsync(browser, "the store stale on the page", () =>
                 browser.FindElement(By.Id("cluster-store")).GetAttribute("class") == "store-stale");
-            store = browser.FindElement(By.Id("cluster-store")).Text;
+            store = StoreText(browser);
             Assert.Contains("etcd stale at", store, StringComparison.Ordinal);
             Assert.Contains("unreachable since", store, StringComparison.Ordinal);
             Assert.EndsWith("health by own checks only", store, StringComparison.Ordinal);
@@ -73,6 +74,16 @@ public sealed class ClusterPanelBrowserTests(ITestOutputHelper output)
 
     private static string[] Members(ChromeDriver browser) =>
         browser.FindElements(By.CssSelector("#cluster-members tr[data-member]")).Select(r => r.GetAttribute("data-member")!).ToArray();
+
+    /// <summary>Each member row's cell texts, by member name, read in the page at once.</summary>
+    private static Dictionary<string, string[]> Rows(ChromeDriver browser)
+    {
+        var rows = (IReadOnlyCollection<object>)browser.ExecuteScript(
+            "return [...document.querySelectorAll('#cluster-members tr[data-member]')].map(r => [r.dataset.member, ...[...r.cells].map(c => c.textContent)]);")!;
+        return rows.Select(r => ((IReadOnlyCollection<object>)r).Select(c => (string)c).ToArray()).ToDictionary(r => r[0], r => r[1..]);
+    }
+
+    private static string StoreText(ChromeDriver browser) => (string)browser.ExecuteScript("return document.getElementById('cluster-store').textContent;")!;
 
     private static Task UntilAsync(ChromeDriver browser, string what, Func<bool> condition) =>
         Reloading.Poll.UntilAsync(() =>
