@@ -15,11 +15,24 @@ namespace GslbDns.Api;
 /// Authentication comes first so a caller without a token learns nothing, not even which services
 /// exist; the body is read last, so nothing of an unauthorised request is parsed.
 /// </summary>
-/// <remarks>Clustered, an accepted report is also queued for etcd, and so reaches every instance.</remarks>
+/// <remarks>
+/// Clustered, an accepted report is also written to etcd, and so reaches every instance: 204 then
+/// means it is in etcd (shared), awaited for at most <see cref="ShareTimeout"/>. When etcd cannot be
+/// reached (or not in time) the report still counts here and stays queued for etcd, and the answer is
+/// 202 with <c>X-Gslbdns-Shared: pending</c>, so a reporter knows the other instances may not have it yet.
+/// </remarks>
 public sealed class LoadEndpoints(ApiRequests requests, RegionStateStore state, ILogger<LoadEndpoints> logger,
     Cluster.ClusterService? cluster = null) : IApiEndpoints
 {
     public const int MaxBodyBytes = 4096;
+
+    /// <summary>
+    /// How long a report waits for etcd's write before it is answered as accepted but not yet shared:
+    /// a write takes milliseconds while etcd is up, and this stays under the reporter's own 2 s timeout.
+    /// </summary>
+    public static readonly TimeSpan ShareTimeout = TimeSpan.FromMilliseconds(1500);
+
+    public const string SharedHeader = "X-Gslbdns-Shared";
 
     public void Map(WebApplication app) => app.MapPost("/api/v1/load/{service}/{region}", (RequestDelegate)HandleAsync);
 
@@ -68,8 +81,16 @@ public sealed class LoadEndpoints(ApiRequests requests, RegionStateStore state, 
                 }
                 var ttl = body.Ttl ?? policy.Load.ReportTtl;
                 state.SetLoad(key, body.Report, ttl, "api " + token.Name);
-                cluster?.Writer.PublishLoad(key, body.Report, ttl, "api " + token.Name);
                 Log.ApiLoadReported(logger, ApiRequests.Text(key), token.Name);
+                if (cluster is not null && !await SharedAsync(cluster, key, body.Report, ttl, "api " + token.Name, http.RequestAborted).ConfigureAwait(false))
+                {
+                    http.Response.Headers[SharedHeader] = "pending";
+                    await ApiRequests.ErrorAsync(http, StatusCodes.Status202Accepted,
+                        $"accepted by instance '{cluster.Settings.InstanceName}' but not yet in etcd ({(cluster.Reachability.Up ? $"no write within {Health.Durations.Format(ShareTimeout)}" : "etcd unreachable")}); "
+                        + "it is shared once etcd can be reached, unless its ttl runs out first").ConfigureAwait(false);
+                    return;
+                }
+                if (cluster is not null) http.Response.Headers[SharedHeader] = "yes";
                 http.Response.StatusCode = StatusCodes.Status204NoContent;
             }
             finally
@@ -80,6 +101,25 @@ public sealed class LoadEndpoints(ApiRequests requests, RegionStateStore state, 
         catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
         {
             await requests.FailedAsync(http, e).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Queues the report for etcd and waits for its write while etcd is up; does not wait when it is
+    /// known to be down, so a reporter is not held for the timeout on every report of an outage.
+    /// </summary>
+    private static async Task<bool> SharedAsync(Cluster.ClusterService cluster, Steering.State.RegionKey key, LoadReport report, TimeSpan ttl,
+        string source, CancellationToken aborted)
+    {
+        var written = cluster.Writer.PublishLoad(key, report, ttl, source);
+        if (!cluster.Reachability.Up) return written.IsCompletedSuccessfully && written.Result;
+        try
+        {
+            return await written.WaitAsync(ShareTimeout, aborted).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -14,8 +13,9 @@ namespace GslbDns.Cluster;
 /// Writes what this instance shares: its member record and its own health verdicts under one lease
 /// of its own (kept alive each heartbeat, so when the instance dies or is cut off its votes vanish
 /// with the lease), and the load reports it accepted, each under a lease as long as its ttl.
-/// Writes are queued and sent by one loop, so a caller (an API request, a health verdict) never waits
-/// for etcd; while etcd cannot be reached they wait here, and the newest of each is sent once it can.
+/// Writes are queued and sent by one loop; while etcd cannot be reached they wait here, and the newest
+/// of each is sent once it can. A load report's caller gets a task that completes once the report (or
+/// a newer one of the same region) is in etcd, so the API can tell "shared" from "accepted here only".
 /// </summary>
 public sealed class ClusterWriter
 {
@@ -28,7 +28,7 @@ public sealed class ClusterWriter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<Uri?> _api;
-    private readonly ConcurrentDictionary<RegionKey, LoadRecord> _pendingLoads = new();
+    private readonly Dictionary<RegionKey, List<PendingLoad>> _pendingLoads = [];
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Dictionary<AddressKey, HealthStatus> _published = [];
     private readonly DateTimeOffset _started;
@@ -56,12 +56,22 @@ public sealed class ClusterWriter
     /// <summary>How often the lease is kept alive and the member record rewritten.</summary>
     public TimeSpan Heartbeat => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, LeaseTtl.Ticks / 3));
 
-    /// <summary>Queues a load report this instance accepted (the newest per region wins).</summary>
-    public void PublishLoad(RegionKey region, LoadReport report, TimeSpan ttl, string source)
+    /// <summary>
+    /// Queues a load report this instance accepted (the newest per region wins). The task is true once
+    /// the report, or a newer one of its region that replaced it in the queue, is in etcd; false if the
+    /// instance stops first. While etcd cannot be reached it stays pending (the report stays queued).
+    /// </summary>
+    public Task<bool> PublishLoad(RegionKey region, LoadReport report, TimeSpan ttl, string source)
     {
-        _pendingLoads[region] = new LoadRecord(report.Cpu, report.Memory, report.Connections, report.Capacity, report.Utilization,
-            ttl.TotalSeconds, _time.GetUtcNow() + ttl, source, _settings.InstanceName);
+        var pending = new PendingLoad(new LoadRecord(report.Cpu, report.Memory, report.Connections, report.Capacity, report.Utilization,
+            ttl.TotalSeconds, _time.GetUtcNow() + ttl, source, _settings.InstanceName));
+        lock (_pendingLoads)
+        {
+            if (!_pendingLoads.TryGetValue(region, out var queue)) _pendingLoads[region] = queue = [];
+            queue.Add(pending);
+        }
         Wake();
+        return pending.Written.Task;
     }
 
     /// <summary>Sends the own verdicts soon (raised by the state store when they change).</summary>
@@ -107,6 +117,12 @@ public sealed class ClusterWriter
             {
                 break;
             }
+        }
+        // Reports still queued never reached etcd: their callers must not take them as shared.
+        lock (_pendingLoads)
+        {
+            foreach (var pending in _pendingLoads.Values.SelectMany(q => q)) pending.Written.TrySetResult(false);
+            _pendingLoads.Clear();
         }
         await RevokeAsync().ConfigureAwait(false);
     }
@@ -176,9 +192,18 @@ public sealed class ClusterWriter
 
     private async Task WriteLoadsAsync(EtcdClients clients, CancellationToken token)
     {
-        foreach (var region in _pendingLoads.Keys.ToArray())
+        KeyValuePair<RegionKey, List<PendingLoad>>[] queued;
+        lock (_pendingLoads) queued = [.. _pendingLoads];
+        foreach (var (region, queue) in queued)
         {
-            if (!_pendingLoads.TryGetValue(region, out var load)) continue;
+            PendingLoad newest;
+            int count;
+            lock (_pendingLoads)
+            {
+                count = queue.Count;
+                newest = queue[^1];
+            }
+            var load = newest.Record;
             double left = Math.Min(load.TtlSeconds, (load.Expires - _time.GetUtcNow()).TotalSeconds);
             if (left > 0)
             {
@@ -188,9 +213,23 @@ public sealed class ClusterWriter
                 await PutAsync(clients, _keys.Load(region), JsonSerializer.SerializeToUtf8Bytes(load, ClusterJsonContext.Default.LoadRecord),
                     grant.ID, token).ConfigureAwait(false);
             }
-            // Only the report sent is taken off the queue; a newer one queued meanwhile stays.
-            _pendingLoads.TryRemove(new KeyValuePair<RegionKey, LoadRecord>(region, load));
+            // Only the reports up to the one sent are done (the older ones it replaced count as
+            // shared: etcd holds their successor); a newer one queued meanwhile stays.
+            PendingLoad[] done;
+            lock (_pendingLoads)
+            {
+                done = queue.Take(count).ToArray();
+                queue.RemoveRange(0, count);
+                if (queue.Count == 0) _pendingLoads.Remove(region);
+            }
+            foreach (var pending in done) pending.Written.TrySetResult(true);
         }
+    }
+
+    /// <summary>A queued report and its caller's wait for it to be in etcd.</summary>
+    private sealed record PendingLoad(LoadRecord Record)
+    {
+        public TaskCompletionSource<bool> Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static Task PutAsync(EtcdClients clients, string key, byte[] value, long lease, CancellationToken token) =>

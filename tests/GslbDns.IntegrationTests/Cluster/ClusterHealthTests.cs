@@ -11,12 +11,12 @@ public sealed class ClusterHealthTests
 {
     private const string RegionA = "127.0.0.31", RegionB = "192.0.2.99";
 
-    private static AddressKey KeyOfA(ClusterScenario cluster, int index) =>
+    internal static AddressKey KeyOfA(ClusterScenario cluster, int index) =>
         new(cluster.State(index).FindRegion(GslbDns.Protocol.DnsName.Parse("hc.example.com."), "a")!.Value.Key.Service, "a",
             GslbDns.Cluster.ClusterKeys.ToKey(System.Net.IPAddress.Parse(RegionA)));
 
     /// <summary>Waits until instance <paramref name="index"/> holds instance a's down vote.</summary>
-    private static async Task WaitForDownVoteOfAAsync(ClusterScenario cluster, int index)
+    internal static async Task WaitForDownVoteOfAAsync(ClusterScenario cluster, int index)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (!cluster.State(index).PeerVotesOf(KeyOfA(cluster, index)).Contains(new PeerVote("a", HealthStatus.Down)))

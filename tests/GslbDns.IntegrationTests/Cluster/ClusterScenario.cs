@@ -62,13 +62,17 @@ public sealed class ClusterScenario : IAsyncDisposable
 
     public static string NameOf(int index) => ((char)('a' + index)).ToString();
 
+    /// <summary>Settings of one instance only, over those of all (such as its own etcd client certificate); a test may change them before a restart.</summary>
+    public Dictionary<string, string?>[] Overrides { get; private set; } = [];
+
     public static async Task<ClusterScenario> StartAsync(EtcdCluster etcd, int instances = 3, string agree = "quorum",
-        Dictionary<string, string?>? extra = null)
+        Dictionary<string, string?>? extra = null, Func<int, Dictionary<string, string?>>? overrides = null)
     {
         var scenario = new ClusterScenario(etcd, StandInLb.Start(LbA), agree, extra ?? []);
         try
         {
             scenario.Roots = Enumerable.Range(0, instances).Select(_ => TempFolder.Create()).ToArray();
+            scenario.Overrides = Enumerable.Range(0, instances).Select(i => overrides?.Invoke(i) ?? []).ToArray();
             scenario.Servers = new TestServer?[instances];
             for (int i = 0; i < instances; i++)
             {
@@ -131,6 +135,7 @@ public sealed class ClusterScenario : IAsyncDisposable
             ["Server:ClusterStaleAfter"] = "3s",
         };
         foreach (var (key, value) in _extra) settings[key] = value;
+        foreach (var (key, value) in Overrides[index]) settings[key] = value;
         Servers[index] = await TestServer.StartOnFolderAsync(Path.Combine(root, "zones"), settings);
     }
 
@@ -204,6 +209,13 @@ public sealed class ClusterScenario : IAsyncDisposable
     {
         using var response = await PostAsync(index, $"/api/v1/regions/{service}/{region}/{(drain ? "drain" : "undrain")}");
         return response.StatusCode;
+    }
+
+    /// <summary>The store state instance <paramref name="index"/>'s status gives: up, down or stale.</summary>
+    public async Task<string> StoreAsync(int index)
+    {
+        using var status = System.Text.Json.JsonDocument.Parse(await GetAsync(index, "/api/v1/status"));
+        return status.RootElement.GetProperty("cluster").GetProperty("store").GetString()!;
     }
 
     public Task<string> GetAsync(int index, string path) => Http.GetStringAsync(new Uri(this[index].ApiBase!, path));
