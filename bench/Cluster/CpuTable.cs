@@ -13,6 +13,7 @@ public static class CpuTable
     public static int Write(string resultsJsonl, string alone, string clustered, TextWriter output)
     {
         var runs = File.ReadLines(resultsJsonl).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var ratios = new List<double>();
         var scenarios = runs.Select(r => r.GetProperty("scenario").GetString()!).Distinct().ToList();
         output.WriteLine("| scenario | alone: srv µs/q (min-max) | clustered: srv µs/q (min-max) | clustered / alone | within noise | kQPS alone / clustered | lost |");
         output.WriteLine("|---|---|---|---|---|---|---|");
@@ -22,11 +23,15 @@ public static class CpuTable
             var c = Of(runs, scenario, clustered);
             if (a.UsPerQ.Count == 0 || c.UsPerQ.Count == 0) continue;
             double ma = Median(a.UsPerQ), mc = Median(c.UsPerQ);
+            ratios.Add(mc / ma);
             bool overlap = a.UsPerQ.Min() <= c.UsPerQ.Max() && c.UsPerQ.Min() <= a.UsPerQ.Max();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {scenario} | {ma:F2} ({a.UsPerQ.Min():F2}-{a.UsPerQ.Max():F2}) | {mc:F2} ({c.UsPerQ.Min():F2}-{c.UsPerQ.Max():F2}) | " +
                 $"{mc / ma:F3} | {(overlap ? "yes" : "no")} | {Median(a.Qps) / 1000:F1} / {Median(c.Qps) / 1000:F1} | {a.Lost + c.Lost} |"));
         }
+        if (ratios.Count > 1)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| all (geometric mean) | | | {Math.Exp(ratios.Average(Math.Log)):F3} | | | |"));
         return 0;
     }
 
