@@ -92,7 +92,9 @@ YAML
   start 1 5364 28164 "${cluster_options[@]}" --instance-name cpu-clustered; clustered=$started
   start 0 5365 28165 "${cluster_options[@]}" --instance-name cpu-peer
   start 1 5366 28166; alone=$started
-  sleep 3
+  for api in 28164 28165 28166; do
+    for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$api/readyz" && break; sleep 0.2; done
+  done
   taskset -a -p -c 1 "$clustered" >/dev/null
   taskset -a -p -c 1 "$alone" >/dev/null
   taskset -c 0 "${tool[@]}" post --rate "$rate" --secret "$secret" \
@@ -102,7 +104,7 @@ YAML
   # The poster sends three reports (one per region) to one member, then three to the other: look a
   # few times for a report the clustered instance has from its peer, through etcd.
   via=
-  for _ in $(seq 1 20); do
+  for _ in $(seq 1 100); do
     via=$(curl -sf http://127.0.0.1:28164/api/v1/status | grep -o 'via cpu-peer' | head -n 1 || true)
     [ -n "$via" ] && break
     sleep 0.05
