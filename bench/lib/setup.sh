@@ -10,7 +10,8 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
+# Builds keep other CPU-heavy jobs waiting (and wait for them): the same lock the harness takes.
+flock /tmp/cpu-heavy.lock dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
 
 # bench_zone DIR: the harness's example.com without its www record (GslbDns steers www).
 bench_zone() {
