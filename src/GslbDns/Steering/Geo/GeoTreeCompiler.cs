@@ -48,11 +48,89 @@ internal sealed class GeoTreeCompiler
 
     public int DistinctFacts => _facts.Count;
 
-    public GeoTree Compile(GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify)
+    /// <summary>
+    /// The trie of a database set with the reserved networks applied, before any service's CIDRs: the
+    /// part of a compilation that is the same for every service. Building it walks every network of
+    /// every database, about half the work of compiling one service of a City database; services that
+    /// classify differently still share it (see <see cref="GeoTreeCache"/>).
+    /// </summary>
+    internal sealed class Prepared
+    {
+        internal Prepared(int[] slots, int nodeCount, Dictionary<int, int> sharedRefs, List<GeoFacts> facts)
+        {
+            (Slots, NodeCount, SharedRefs, Facts) = (slots, nodeCount, sharedRefs, facts);
+        }
+
+        internal int[] Slots { get; }
+
+        internal int NodeCount { get; }
+
+        internal Dictionary<int, int> SharedRefs { get; }
+
+        internal List<GeoFacts> Facts { get; }
+
+        /// <summary>Bytes the trie holds while it is kept.</summary>
+        public long Bytes => (long)Slots.Length * sizeof(int);
+    }
+
+    /// <summary>Walks the databases into a trie every service's compilation can start from.</summary>
+    public static Prepared Prepare(GeoDatabaseSet? databases)
+    {
+        var compiler = new GeoTreeCompiler();
+        compiler.ApplyDatabases(databases);
+        return new Prepared(compiler._slots, compiler._nodeCount, compiler._sharedRefs, compiler._facts);
+    }
+
+    public GeoTree Compile(GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify) =>
+        Compile(Prepare(databases), databases, extraSplits, classify);
+
+    /// <summary>
+    /// Compiles one classifier from a prepared trie, which stays unchanged: without extra CIDRs the
+    /// flattening only reads it; with them this compilation splits a copy.
+    /// </summary>
+    public GeoTree Compile(Prepared prepared, GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify)
+    {
+        _classify = classify;
+        _facts.Clear();
+        _facts.AddRange(prepared.Facts);
+        _nodeCount = prepared.NodeCount;
+        _sharedRefs.Clear();
+        if (extraSplits.Count == 0)
+        {
+            _slots = prepared.Slots;
+            foreach (var (node, refs) in prepared.SharedRefs)
+            {
+                _sharedRefs[node] = refs;
+            }
+        }
+        else
+        {
+            _slots = new int[2 * prepared.NodeCount + 2 * 128 * extraSplits.Count + 2];
+            Array.Copy(prepared.Slots, _slots, 2 * prepared.NodeCount);
+            foreach (var (node, refs) in prepared.SharedRefs)
+            {
+                _sharedRefs[node] = refs;
+            }
+        }
+        for (var i = 0; i < extraSplits.Count; i++)
+        {
+            var (prefix, length) = extraSplits[i];
+            if (length is < 0 or > 128)
+            {
+                throw new ArgumentOutOfRangeException(nameof(extraSplits), $"prefix length {length} is outside 0-128");
+            }
+            Split(prefix & IpPrefix.Mask(length), length, i);
+        }
+
+        var root = Flatten(0, 0, UInt128.Zero, _rootSplitSet);
+        var rootValue = Encode(root);
+        return new GeoTree(_flatChildren.ToArray(), _flatOutcomes.ToArray(), rootValue, databases);
+    }
+
+    private void ApplyDatabases(GeoDatabaseSet? databases)
     {
         _slots[0] = ~0;
         _slots[1] = ~0;
-        _classify = classify;
         if (databases is not null)
         {
             var shared = SharedAliases(databases.Databases);
@@ -82,19 +160,6 @@ internal sealed class GeoTreeCompiler
         {
             Apply(reserved.Bits, reserved.Length, Reserved, 0, GeoFacts.Unknown);
         }
-        for (var i = 0; i < extraSplits.Count; i++)
-        {
-            var (prefix, length) = extraSplits[i];
-            if (length is < 0 or > 128)
-            {
-                throw new ArgumentOutOfRangeException(nameof(extraSplits), $"prefix length {length} is outside 0-128");
-            }
-            Split(prefix & IpPrefix.Mask(length), length, i);
-        }
-
-        var root = Flatten(0, 0, UInt128.Zero, _rootSplitSet);
-        var rootValue = Encode(root);
-        return new GeoTree(_flatChildren.ToArray(), _flatOutcomes.ToArray(), rootValue, databases);
     }
 
     /// <summary>Aliases every database has: only those can share the IPv4 subtree, since a leaf's facts merge all databases.</summary>
