@@ -35,6 +35,7 @@ internal sealed class GeoTreeCompiler
     private int _rootSplitSet;
 
     private readonly Dictionary<(int Facts, int Set), int> _outcomes = new();
+    private int[] _outcomeOutsideSplits = [];
     private readonly List<int> _flatChildren = [];
     private readonly List<int> _flatOutcomes = [];
     private readonly Dictionary<int, int> _flatOutcomeIndex = new();
@@ -358,7 +359,8 @@ internal sealed class GeoTreeCompiler
             var slot = 2 * node + side;
             var childBits = side == 0 ? bits : bits | (UInt128.One << (127 - depth));
             var childSet = splitSet;
-            if (_splitsAtSlot.TryGetValue(slot, out var splits))
+            // Most services have no CIDR rules: skip ten million dictionary probes of an empty map.
+            if (_splitsAtSlot.Count != 0 && _splitsAtSlot.TryGetValue(slot, out var splits))
             {
                 foreach (var split in splits)
                 {
@@ -413,11 +415,32 @@ internal sealed class GeoTreeCompiler
 
     private int Classify(int facts, int splitSet, UInt128 rangeStart)
     {
+        // Outside every extra CIDR (set 0, nearly every leaf) the outcome depends on the facts alone:
+        // an array indexed by facts, not a dictionary probe per leaf.
+        if (splitSet == 0)
+        {
+            if (_outcomeOutsideSplits.Length <= facts)
+            {
+                var grown = new int[Math.Max(_facts.Count, facts + 1)];
+                Array.Fill(grown, -1);
+                _outcomeOutsideSplits.CopyTo(grown, 0);
+                _outcomeOutsideSplits = grown;
+            }
+            var known = _outcomeOutsideSplits[facts];
+            if (known >= 0)
+            {
+                return known;
+            }
+        }
         if (!_outcomes.TryGetValue((facts, splitSet), out var outcome))
         {
             outcome = _classify(_facts[facts], rangeStart);
             ClassifyCalls++;
             _outcomes[(facts, splitSet)] = outcome;
+        }
+        if (splitSet == 0 && outcome >= 0)
+        {
+            _outcomeOutsideSplits[facts] = outcome;
         }
         return outcome;
     }
