@@ -18,6 +18,12 @@ public sealed class GeoTreeCache
     private Dictionary<string, CompiledTree> _trees = new(StringComparer.Ordinal);
     private GeoDatabaseSet? _databases;
 
+    // The databases' trie, which every service's compilation starts from: walking a City database's
+    // millions of networks is about half of compiling one service, so ten services with ten different
+    // topologies walk it once. Kept only for the load that compiles (dropped by Trim), as it is about
+    // as large as the database itself.
+    private GeoTreeCompiler.Prepared? _prepared;
+
     /// <summary>A tree and the ranking each of its leaves stands for.</summary>
     public sealed record CompiledTree(GeoTree Tree, RegionRanking[] Rankings);
 
@@ -32,11 +38,13 @@ public sealed class GeoTreeCache
             {
                 _trees.Clear();
                 _databases = databases;
+                _prepared = null;
             }
             var key = Signature(policy);
             if (!_trees.TryGetValue(key, out var tree))
             {
-                tree = Compile(classifier, databases);
+                _prepared ??= GeoTreeCompiler.Prepare(databases);
+                tree = Compile(classifier, databases, _prepared);
                 _trees[key] = tree;
                 Compilations++;
             }
@@ -50,19 +58,20 @@ public sealed class GeoTreeCache
         var live = new HashSet<GeoTree>(inUse, ReferenceEqualityComparer.Instance);
         lock (_gate)
         {
+            _prepared = null;
             _trees = _trees.Where(entry => live.Contains(entry.Value.Tree))
                 .ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal);
         }
     }
 
-    private static CompiledTree Compile(TopologyClassifier classifier, GeoDatabaseSet? databases)
+    private static CompiledTree Compile(TopologyClassifier classifier, GeoDatabaseSet? databases, GeoTreeCompiler.Prepared prepared)
     {
         // Leaves are keyed by the ranking alone, not by the rule that produced it: two rules that
         // rank regions alike give the same answer, so their networks merge into one ECS scope.
         var rankings = new List<RegionRanking>();
         var index = new Dictionary<RegionRanking, int>();
         var splits = classifier.Cidrs.Select(c => (c.Bits, c.Length)).ToArray();
-        var tree = GeoTree.Compile(databases, splits, (facts, start) =>
+        var tree = GeoTree.Compile(prepared, databases, splits, (facts, start) =>
         {
             var ranking = classifier.Classify(ClientLocationAdapter.From(facts), start).Ranking;
             if (!index.TryGetValue(ranking, out int id))

@@ -70,6 +70,32 @@ public sealed class GeoTreeTests
     }
 
     [Fact]
+    public void PreparedTrie_ServesEveryCompilation_AndStaysUnchanged()
+    {
+        using var dir = new TempDirectory();
+        using var set = new GeoDatabaseSet([GeoDatabase.Open(Write(dir.File("c.mmdb"), "Test-City",
+            ("192.0.2.0/24", City("US", "NA", 40, -100)),
+            ("192.0.3.0/24", City("DE", "EU", 51, 9)),
+            ("2001:db8::/32", City("JP", "AS", 35, 139))))]);
+        var special = IpPrefix.Parse("192.0.2.0/26");
+        int WithCidr(GeoFacts facts, UInt128 start) => special.Contains(start) ? Special : ByContinent(facts, start);
+        string[] addresses = ["192.0.2.5", "192.0.2.100", "192.0.3.9", "192.0.4.1", "2001:db8::1", "10.0.0.1"];
+        string Answers(GeoTree tree) => string.Join(' ', addresses.Select(a => $"{Lookup(tree, a, out var scope)}/{scope}"));
+
+        var prepared = GeoTreeCompiler.Prepare(set);
+        var before = prepared.Slots[..(2 * prepared.NodeCount)];
+        var split = GeoTree.Compile(prepared, set, [Cidr("192.0.2.0/26")], WithCidr);
+        var plain = GeoTree.Compile(prepared, set, NoSplits, ByContinent);
+
+        Assert.Equal(before, prepared.Slots[..(2 * prepared.NodeCount)]);
+        Assert.Equal(Answers(GeoTree.Compile(set, [Cidr("192.0.2.0/26")], WithCidr)), Answers(split));
+        Assert.Equal(Answers(GeoTree.Compile(set, NoSplits, ByContinent)), Answers(plain));
+        Assert.Equal(Special, Lookup(split, "192.0.2.5", out _));
+        Assert.Equal(America, Lookup(plain, "192.0.2.5", out var scope));
+        Assert.Equal(24, scope);
+    }
+
+    [Fact]
     public void CidrSplit_WithSameOutcome_MergesBack()
     {
         using var dir = new TempDirectory();

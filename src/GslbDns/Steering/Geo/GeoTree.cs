@@ -75,6 +75,14 @@ public sealed class GeoTree
         return new GeoTreeCompiler().Compile(databases, extraSplits, classify);
     }
 
+    /// <summary>As <see cref="Compile(GeoDatabaseSet?, IReadOnlyList{ValueTuple{UInt128, int}}, Func{GeoFacts, UInt128, int})"/>, from the trie of <paramref name="databases"/> that <see cref="GeoTreeCompiler.Prepare"/> built (left unchanged).</summary>
+    internal static GeoTree Compile(GeoTreeCompiler.Prepared prepared, GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify)
+    {
+        ArgumentNullException.ThrowIfNull(extraSplits);
+        ArgumentNullException.ThrowIfNull(classify);
+        return new GeoTreeCompiler().Compile(prepared, databases, extraSplits, classify);
+    }
+
     /// <summary>
     /// The outcome for an address, and in <paramref name="scopePrefix"/> the prefix length over which it
     /// holds: IPv6 bits, or IPv4 bits for IPv4(-mapped) addresses (0 when all of IPv4 has one outcome).

@@ -35,6 +35,7 @@ internal sealed class GeoTreeCompiler
     private int _rootSplitSet;
 
     private readonly Dictionary<(int Facts, int Set), int> _outcomes = new();
+    private int[] _outcomeOutsideSplits = [];
     private readonly List<int> _flatChildren = [];
     private readonly List<int> _flatOutcomes = [];
     private readonly Dictionary<int, int> _flatOutcomeIndex = new();
@@ -48,11 +49,89 @@ internal sealed class GeoTreeCompiler
 
     public int DistinctFacts => _facts.Count;
 
-    public GeoTree Compile(GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify)
+    /// <summary>
+    /// The trie of a database set with the reserved networks applied, before any service's CIDRs: the
+    /// part of a compilation that is the same for every service. Building it walks every network of
+    /// every database, about half the work of compiling one service of a City database; services that
+    /// classify differently still share it (see <see cref="GeoTreeCache"/>).
+    /// </summary>
+    internal sealed class Prepared
+    {
+        internal Prepared(int[] slots, int nodeCount, Dictionary<int, int> sharedRefs, List<GeoFacts> facts)
+        {
+            (Slots, NodeCount, SharedRefs, Facts) = (slots, nodeCount, sharedRefs, facts);
+        }
+
+        internal int[] Slots { get; }
+
+        internal int NodeCount { get; }
+
+        internal Dictionary<int, int> SharedRefs { get; }
+
+        internal List<GeoFacts> Facts { get; }
+
+        /// <summary>Bytes the trie holds while it is kept.</summary>
+        public long Bytes => (long)Slots.Length * sizeof(int);
+    }
+
+    /// <summary>Walks the databases into a trie every service's compilation can start from.</summary>
+    public static Prepared Prepare(GeoDatabaseSet? databases)
+    {
+        var compiler = new GeoTreeCompiler();
+        compiler.ApplyDatabases(databases);
+        return new Prepared(compiler._slots, compiler._nodeCount, compiler._sharedRefs, compiler._facts);
+    }
+
+    public GeoTree Compile(GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify) =>
+        Compile(Prepare(databases), databases, extraSplits, classify);
+
+    /// <summary>
+    /// Compiles one classifier from a prepared trie, which stays unchanged: without extra CIDRs the
+    /// flattening only reads it; with them this compilation splits a copy.
+    /// </summary>
+    public GeoTree Compile(Prepared prepared, GeoDatabaseSet? databases, IReadOnlyList<(UInt128 Prefix, int Length)> extraSplits, Func<GeoFacts, UInt128, int> classify)
+    {
+        _classify = classify;
+        _facts.Clear();
+        _facts.AddRange(prepared.Facts);
+        _nodeCount = prepared.NodeCount;
+        _sharedRefs.Clear();
+        if (extraSplits.Count == 0)
+        {
+            _slots = prepared.Slots;
+            foreach (var (node, refs) in prepared.SharedRefs)
+            {
+                _sharedRefs[node] = refs;
+            }
+        }
+        else
+        {
+            _slots = new int[2 * prepared.NodeCount + 2 * 128 * extraSplits.Count + 2];
+            Array.Copy(prepared.Slots, _slots, 2 * prepared.NodeCount);
+            foreach (var (node, refs) in prepared.SharedRefs)
+            {
+                _sharedRefs[node] = refs;
+            }
+        }
+        for (var i = 0; i < extraSplits.Count; i++)
+        {
+            var (prefix, length) = extraSplits[i];
+            if (length is < 0 or > 128)
+            {
+                throw new ArgumentOutOfRangeException(nameof(extraSplits), $"prefix length {length} is outside 0-128");
+            }
+            Split(prefix & IpPrefix.Mask(length), length, i);
+        }
+
+        var root = Flatten(0, 0, UInt128.Zero, _rootSplitSet);
+        var rootValue = Encode(root);
+        return new GeoTree(_flatChildren.ToArray(), _flatOutcomes.ToArray(), rootValue, databases);
+    }
+
+    private void ApplyDatabases(GeoDatabaseSet? databases)
     {
         _slots[0] = ~0;
         _slots[1] = ~0;
-        _classify = classify;
         if (databases is not null)
         {
             var shared = SharedAliases(databases.Databases);
@@ -82,19 +161,6 @@ internal sealed class GeoTreeCompiler
         {
             Apply(reserved.Bits, reserved.Length, Reserved, 0, GeoFacts.Unknown);
         }
-        for (var i = 0; i < extraSplits.Count; i++)
-        {
-            var (prefix, length) = extraSplits[i];
-            if (length is < 0 or > 128)
-            {
-                throw new ArgumentOutOfRangeException(nameof(extraSplits), $"prefix length {length} is outside 0-128");
-            }
-            Split(prefix & IpPrefix.Mask(length), length, i);
-        }
-
-        var root = Flatten(0, 0, UInt128.Zero, _rootSplitSet);
-        var rootValue = Encode(root);
-        return new GeoTree(_flatChildren.ToArray(), _flatOutcomes.ToArray(), rootValue, databases);
     }
 
     /// <summary>Aliases every database has: only those can share the IPv4 subtree, since a leaf's facts merge all databases.</summary>
@@ -293,7 +359,8 @@ internal sealed class GeoTreeCompiler
             var slot = 2 * node + side;
             var childBits = side == 0 ? bits : bits | (UInt128.One << (127 - depth));
             var childSet = splitSet;
-            if (_splitsAtSlot.TryGetValue(slot, out var splits))
+            // Most services have no CIDR rules: skip ten million dictionary probes of an empty map.
+            if (_splitsAtSlot.Count != 0 && _splitsAtSlot.TryGetValue(slot, out var splits))
             {
                 foreach (var split in splits)
                 {
@@ -348,11 +415,32 @@ internal sealed class GeoTreeCompiler
 
     private int Classify(int facts, int splitSet, UInt128 rangeStart)
     {
+        // Outside every extra CIDR (set 0, nearly every leaf) the outcome depends on the facts alone:
+        // an array indexed by facts, not a dictionary probe per leaf.
+        if (splitSet == 0)
+        {
+            if (_outcomeOutsideSplits.Length <= facts)
+            {
+                var grown = new int[Math.Max(_facts.Count, facts + 1)];
+                Array.Fill(grown, -1);
+                _outcomeOutsideSplits.CopyTo(grown, 0);
+                _outcomeOutsideSplits = grown;
+            }
+            var known = _outcomeOutsideSplits[facts];
+            if (known >= 0)
+            {
+                return known;
+            }
+        }
         if (!_outcomes.TryGetValue((facts, splitSet), out var outcome))
         {
             outcome = _classify(_facts[facts], rangeStart);
             ClassifyCalls++;
             _outcomes[(facts, splitSet)] = outcome;
+        }
+        if (splitSet == 0 && outcome >= 0)
+        {
+            _outcomeOutsideSplits[facts] = outcome;
         }
         return outcome;
     }
