@@ -122,7 +122,11 @@ public sealed class ClusterScenario : IAsyncDisposable
             $"tokens:\n  ops: {{ secret: \"{Secret}\", load: [\"*/*\"], admin: true }}\n");
     }
 
-    public async Task StartInstanceAsync(int index)
+    public async Task StartInstanceAsync(int index) =>
+        Servers[index] = await TestServer.StartOnFolderAsync(Path.Combine(Roots[index], "zones"), SettingsOf(index));
+
+    /// <summary>Instance <paramref name="index"/>'s configuration (keys as appsettings.json has them).</summary>
+    public Dictionary<string, string?> SettingsOf(int index)
     {
         var root = Roots[index];
         var settings = new Dictionary<string, string?>
@@ -136,7 +140,7 @@ public sealed class ClusterScenario : IAsyncDisposable
         };
         foreach (var (key, value) in _extra) settings[key] = value;
         foreach (var (key, value) in Overrides[index]) settings[key] = value;
-        Servers[index] = await TestServer.StartOnFolderAsync(Path.Combine(root, "zones"), settings);
+        return settings;
     }
 
     /// <summary>Stops an instance as a crash would look to etcd: its lease is left to run out instead of being revoked.</summary>
