@@ -28,7 +28,10 @@ internal sealed class BucketHistogram
 
     public IReadOnlyList<long> Bounds => _bounds;
 
-    public void Observe(int series, long value)
+    public void Observe(int series, long value) => Observe(series, value, Environment.CurrentManagedThreadId);
+
+    /// <param name="thread">The caller's <see cref="Environment.CurrentManagedThreadId"/>, which picks the stripe.</param>
+    public void Observe(int series, long value, int thread)
     {
         int bucket = _bounds.Length;
         for (int i = 0; i < _bounds.Length; i++)
@@ -40,8 +43,8 @@ internal sealed class BucketHistogram
             }
         }
         int first = series * (_bounds.Length + 2);
-        _cells.Increment(first + bucket);
-        _cells.Add(first + _bounds.Length + 1, value);
+        _cells.Increment(first + bucket, thread);
+        _cells.Add(first + _bounds.Length + 1, value, thread);
     }
 
     /// <summary>Cumulative counts per bound (and +Inf last), the sum in the base unit and the count.</summary>

@@ -24,11 +24,16 @@ internal sealed class StripedCells
 
     public int Count { get; }
 
-    public void Increment(int cell) =>
-        Interlocked.Increment(ref _cells[LineLongs + (Environment.CurrentManagedThreadId & (Stripes - 1)) * _stride + cell]);
+    public void Increment(int cell) => Increment(cell, Environment.CurrentManagedThreadId);
 
-    public void Add(int cell, long value) =>
-        Interlocked.Add(ref _cells[LineLongs + (Environment.CurrentManagedThreadId & (Stripes - 1)) * _stride + cell], value);
+    public void Add(int cell, long value) => Add(cell, value, Environment.CurrentManagedThreadId);
+
+    /// <summary>As <see cref="Increment(int)"/>, for a caller that read <see cref="Environment.CurrentManagedThreadId"/> once for several cells.</summary>
+    public void Increment(int cell, int thread) =>
+        Interlocked.Increment(ref _cells[LineLongs + (thread & (Stripes - 1)) * _stride + cell]);
+
+    public void Add(int cell, long value, int thread) =>
+        Interlocked.Add(ref _cells[LineLongs + (thread & (Stripes - 1)) * _stride + cell], value);
 
     /// <summary>The cell summed over every stripe.</summary>
     public long Read(int cell)

@@ -34,10 +34,12 @@ public sealed class SteeringStep
         var zone = served.Zone;
         var qname = query.QName;
 
-        var service = zoneSteering.FindService(qname);
+        if (!zoneSteering.TryFind(qname, out var steeredName)) return false;
+        var service = steeredName.Service;
         if (service is null)
         {
-            if (!zoneSteering.TryFindTarget(qname, out var owner, out int targetRegion)) return false;
+            var owner = steeredName.TargetOf!;
+            int targetRegion = steeredName.TargetRegion;
             // A region's LB name asked directly: its addresses, filtered by health like a steered answer.
             if (trace is not null)
             {

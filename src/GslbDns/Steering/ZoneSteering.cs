@@ -10,28 +10,36 @@ namespace GslbDns.Steering;
 /// </summary>
 public sealed class ZoneSteering
 {
-    private readonly Dictionary<DnsName, SteeredService> _services;
-    private readonly Dictionary<DnsName, SteeredService>.AlternateLookup<ReadOnlySpan<byte>> _serviceLookup;
-    private readonly Dictionary<DnsName, (SteeredService Service, int Region)> _targets;
-    private readonly Dictionary<DnsName, (SteeredService Service, int Region)>.AlternateLookup<ReadOnlySpan<byte>> _targetLookup;
+    // Services and region targets in one table: a name that is neither (most of a zone's names)
+    // costs one look-up, and none when no steered name is as long as it.
+    private readonly Dictionary<DnsName, SteeredName> _names;
+    private readonly Dictionary<DnsName, SteeredName>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly WireLengthSet _lengths;
+
+    /// <summary>What a name is to the steering: a service's name, a region's target, or both.</summary>
+    public readonly record struct SteeredName(SteeredService? Service, SteeredService? TargetOf, int TargetRegion);
 
     internal ZoneSteering(PolicyDocument document, IRegionStateSource state, SteeredService[] services)
     {
         Document = document;
         State = state;
         Services = services;
-        _services = new Dictionary<DnsName, SteeredService>(WireComparer.Instance);
-        _targets = new Dictionary<DnsName, (SteeredService, int)>(WireComparer.Instance);
+        _names = new Dictionary<DnsName, SteeredName>(WireComparer.Instance);
         foreach (var service in services)
         {
-            _services[service.Policy.Name] = service;
+            _names[service.Policy.Name] = _names.GetValueOrDefault(service.Policy.Name) with { Service = service };
+        }
+        foreach (var service in services)
+        {
             foreach (var region in service.Regions)
             {
-                _targets.TryAdd(region.Target, (service, region.Index));
+                // The first service naming a target keeps it, as before.
+                var entry = _names.GetValueOrDefault(region.Target);
+                if (entry.TargetOf is null) _names[region.Target] = entry with { TargetOf = service, TargetRegion = region.Index };
             }
         }
-        _serviceLookup = _services.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _targetLookup = _targets.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _lookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _lengths = new WireLengthSet(_names.Keys);
     }
 
     public PolicyDocument Document { get; }
@@ -40,15 +48,24 @@ public sealed class ZoneSteering
 
     public SteeredService[] Services { get; }
 
+    /// <summary>What <paramref name="name"/> is to the steering; false when it is neither a service nor a target.</summary>
+    public bool TryFind(ReadOnlySpan<byte> name, out SteeredName found)
+    {
+        if (_lengths.Contains(name.Length)) return _lookup.TryGetValue(name, out found);
+        found = default;
+        return false;
+    }
+
     public SteeredService? FindService(ReadOnlySpan<byte> name) =>
-        _serviceLookup.TryGetValue(name, out var service) ? service : null;
+        TryFind(name, out var found) ? found.Service : null;
 
     /// <summary>The service and region whose target is <paramref name="name"/>, for direct queries of a region's LB name.</summary>
     public bool TryFindTarget(ReadOnlySpan<byte> name, out SteeredService service, out int region)
     {
-        if (_targetLookup.TryGetValue(name, out var found))
+        if (TryFind(name, out var found) && found.TargetOf is not null)
         {
-            (service, region) = found;
+            service = found.TargetOf;
+            region = found.TargetRegion;
             return true;
         }
         service = null!;

@@ -10,12 +10,14 @@ public sealed class CompiledZone
 {
     private readonly Dictionary<DnsName, ZoneNode> _nodes;
     private readonly Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly WireLengthSet _lengths;
 
     internal CompiledZone(DnsName origin, Dictionary<DnsName, ZoneNode> nodes, RRSet soa, uint serial, int recordCount, string source)
     {
         Origin = origin;
         _nodes = nodes;
         _lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _lengths = new WireLengthSet(nodes.Keys);
         Apex = nodes[origin];
         Soa = soa;
         Serial = serial;
@@ -42,8 +44,9 @@ public sealed class CompiledZone
     /// <summary>The file the zone was read from.</summary>
     public string Source { get; }
 
+    /// <summary>The node of a name; a name no node is as long as is not hashed (most nonexistent names, in a small zone).</summary>
     public ZoneNode? Find(ReadOnlySpan<byte> lowerCaseWireName) =>
-        _lookup.TryGetValue(lowerCaseWireName, out var node) ? node : null;
+        _lengths.Contains(lowerCaseWireName.Length) && _lookup.TryGetValue(lowerCaseWireName, out var node) ? node : null;
 
     public ZoneNode? Find(DnsName name) => _nodes.GetValueOrDefault(name);
 

@@ -19,7 +19,10 @@ public sealed class ZoneSet
         _zones = new Dictionary<DnsName, ServedZone>(WireComparer.Instance);
         foreach (var zone in zones) _zones[zone.Zone.Origin] = zone;
         _lookup = _zones.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _originLengths = new WireLengthSet(_zones.Keys);
     }
+
+    private readonly WireLengthSet _originLengths;
 
     public int Count => _zones.Count;
 
@@ -32,7 +35,8 @@ public sealed class ZoneSet
         int pos = 0;
         while (true)
         {
-            if (_lookup.TryGetValue(name[pos..], out var zone)) return zone;
+            // Suffixes no origin is as long as are not hashed: usually one look-up per query.
+            if (_originLengths.Contains(name.Length - pos) && _lookup.TryGetValue(name[pos..], out var zone)) return zone;
             if (name[pos] == 0) return null;
             pos += name[pos] + 1;
         }

@@ -111,6 +111,9 @@ public static class RegionChooser
     public static bool IsShed(ulong clientKey, ServicePolicy service, int region, in RegionStatus status) =>
         status.ShedShare > 0 && ShedPosition(clientKey, service, service.Regions[region]) < status.ShedShare;
 
+    // The conditions scratch is written for every ranked region before it is read: zeroing 512 bytes
+    // of stack on every query bought nothing.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private static RegionChoice Decide(ServicePolicy service, RegionRanking ranking, IRegionStateSource state, ulong clientKey, Span<RegionVerdict> verdicts)
     {
         var regions = ranking.Regions;
@@ -247,6 +250,11 @@ public static class RegionChooser
         bool bySpareShare = which == Candidates.Usable && EveryUsableReports(service, regions, state, conditions, start, end, excluded);
         int best = -1, count = 0;
         double bestScore = double.NegativeInfinity;
+        // A lone candidate wins whatever its score: the score (two hashes and a logarithm) is only
+        // worked out once a second candidate has to be weighed against it. Most ranks of a topology
+        // hold one region, so most queries never compute one.
+        int lone = -1;
+        double loneWeight = 0;
         for (int p = start; p < end; p++)
         {
             if (p == excluded || (which != Candidates.All && conditions[p] != RegionCondition.Live)) continue;
@@ -267,15 +275,29 @@ public static class RegionChooser
                 }
             }
             count++;
-            double score = Score(clientKey, service, config, weight);
-            if (score > bestScore)
+            if (count == 1)
             {
-                best = p;
-                bestScore = score;
+                lone = p;
+                loneWeight = weight;
+                continue;
             }
+            if (count == 2) Weigh(lone, Score(clientKey, service, service.Regions[regions[lone]], loneWeight), ref best, ref bestScore);
+            Weigh(p, Score(clientKey, service, config, weight), ref best, ref bestScore);
         }
         if (count > 1) depends |= KeyUse.Split;
+        // Alone, it is chosen when its score would beat -infinity: weight / -ln(u) with -ln(u) > 0
+        // does for every weight above -infinity (weights are positive; NaN never wins).
+        else if (count == 1 && loneWeight > double.NegativeInfinity) best = lone;
         return best;
+    }
+
+    private static void Weigh(int position, double score, ref int best, ref double bestScore)
+    {
+        if (score > bestScore)
+        {
+            best = position;
+            bestScore = score;
+        }
     }
 
     private static bool EveryUsableReports(ServicePolicy service, ReadOnlySpan<int> regions, IRegionStateSource state,
