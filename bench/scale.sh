@@ -28,6 +28,8 @@ echo "scale: waiting for /tmp/cpu-heavy.lock" >&2
 flock 9
 started=$(date +%s)
 echo "scale: building Release" >&2
+# This script holds the lock already (fd 9): setup.sh must not wait for it again.
+CPU_LOCK=""
 # shellcheck source=lib/setup.sh
 . "$(dirname "$0")/lib/setup.sh" scale
 
