@@ -29,6 +29,7 @@ public sealed class EtcdCluster : IAsyncDisposable
     private readonly (int Client, int Peer)[] _ports;
     private readonly System.Diagnostics.Process?[] _processes;
     private readonly string _token = "gslbdns-test-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
 
     private EtcdCluster(int members, EtcdTls? tls)
     {
@@ -57,18 +58,27 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     public static async Task<EtcdCluster> StartAsync(int members = 3, EtcdTls? tls = null)
     {
-        var cluster = new EtcdCluster(members, tls);
-        try
+        // A second try on fresh ports: a free port found by binding and releasing it can be taken by
+        // another test's listener before the member binds it, and the cluster then never forms.
+        for (int attempt = 1; ; attempt++)
         {
-            for (int i = 0; i < members; i++) cluster.Start(i);
-            await cluster.WaitHealthyAsync();
+            var cluster = new EtcdCluster(members, tls);
+            try
+            {
+                for (int i = 0; i < members; i++) cluster.Start(i);
+                await cluster.WaitHealthyAsync();
+                return cluster;
+            }
+            catch (TimeoutException) when (attempt < 2)
+            {
+                await cluster.DisposeAsync();
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
         }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-        return cluster;
     }
 
     /// <summary>Starts member <paramref name="index"/> (again: same ports, same data).</summary>
@@ -97,7 +107,13 @@ public sealed class EtcdCluster : IAsyncDisposable
         var process = System.Diagnostics.Process.Start(start)!;
         // Drained so a chatty member never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Kept (the last lines) so a member that never gets healthy can say why.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            _errors.Enqueue($"m{index}: {e.Data}");
+            while (_errors.Count > 20 && _errors.TryDequeue(out string? _)) { }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes[index] = process;
@@ -129,7 +145,7 @@ public sealed class EtcdCluster : IAsyncDisposable
             if (_processes[i] is null) continue;
             while (!await HealthyAsync(i))
             {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"etcd member m{i} did not become healthy");
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"etcd member m{i} did not become healthy; etcd said:\n" + string.Join("\n", _errors));
                 await Task.Delay(100);
             }
         }
