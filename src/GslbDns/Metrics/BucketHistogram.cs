@@ -28,10 +28,10 @@ internal sealed class BucketHistogram
 
     public IReadOnlyList<long> Bounds => _bounds;
 
-    public void Observe(int series, long value) => Observe(series, value, Environment.CurrentManagedThreadId);
+    public void Observe(int series, long value) => Observe(series, value, CounterStripe.Current);
 
-    /// <param name="thread">The caller's <see cref="Environment.CurrentManagedThreadId"/>, which picks the stripe.</param>
-    public void Observe(int series, long value, int thread)
+    /// <param name="stripe">The caller's <see cref="CounterStripe.Current"/>.</param>
+    public void Observe(int series, long value, int stripe)
     {
         int bucket = _bounds.Length;
         for (int i = 0; i < _bounds.Length; i++)
@@ -43,8 +43,8 @@ internal sealed class BucketHistogram
             }
         }
         int first = series * (_bounds.Length + 2);
-        _cells.Increment(first + bucket, thread);
-        _cells.Add(first + _bounds.Length + 1, value, thread);
+        _cells.Increment(first + bucket, stripe);
+        _cells.Add(first + _bounds.Length + 1, value, stripe);
     }
 
     /// <summary>Cumulative counts per bound (and +Inf last), the sum in the base unit and the count.</summary>

@@ -61,22 +61,22 @@ public sealed class QueryMetrics : IQueryTap
     public void Observe(in QueryOutcome outcome)
     {
         int proto = outcome.Transport == Transport.Tcp ? 1 : 0;
-        // The stripe of every cell below: the thread id read once, not once per cell (a TLS read each).
-        int thread = Environment.CurrentManagedThreadId;
-        RequestSizes.Observe(proto, outcome.Query.Length, thread);
+        // The stripe of every cell below, read once, not once per cell (a thread-static read each).
+        int stripe = CounterStripe.Current;
+        RequestSizes.Observe(proto, outcome.Query.Length, stripe);
         if (outcome.Parsed == ParseOutcome.Drop || (outcome.Response.IsEmpty && outcome.Rrl != RrlAction.Dropped))
         {
-            _cells.Increment(_droppedAt + proto, thread);
+            _cells.Increment(_droppedAt + proto, stripe);
             return;
         }
         int family = outcome.Client.IsIPv4 ? 0 : 1;
-        _cells.Increment((proto * Families + family) * TypeSlots + TypeSlot(outcome.QType), thread);
-        if (outcome.HasClientSubnet) _cells.Increment(_ecsAt + proto, thread);
-        if (outcome.Rrl != RrlAction.Sent) _cells.Increment(_rrlAt + (int)outcome.Rrl - 1, thread);
+        _cells.Increment((proto * Families + family) * TypeSlots + TypeSlot(outcome.QType), stripe);
+        if (outcome.HasClientSubnet) _cells.Increment(_ecsAt + proto, stripe);
+        if (outcome.Rrl != RrlAction.Sent) _cells.Increment(_rrlAt + (int)outcome.Rrl - 1, stripe);
         if (outcome.Response.IsEmpty) return;
-        _cells.Increment(_responsesAt + proto * RcodeSlots + RcodeSlot(outcome.Rcode), thread);
-        if (outcome.Truncated) _cells.Increment(_truncatedAt + proto, thread);
-        ResponseSizes.Observe(proto, outcome.Response.Length, thread);
+        _cells.Increment(_responsesAt + proto * RcodeSlots + RcodeSlot(outcome.Rcode), stripe);
+        if (outcome.Truncated) _cells.Increment(_truncatedAt + proto, stripe);
+        ResponseSizes.Observe(proto, outcome.Response.Length, stripe);
     }
 
     public static string ProtocolLabel(int proto) => proto == 0 ? "udp" : "tcp";

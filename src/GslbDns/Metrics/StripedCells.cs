@@ -2,13 +2,14 @@ namespace GslbDns.Metrics;
 
 /// <summary>
 /// A block of counters the query path adds to without a lock or an allocation: each thread adds to
-/// its own stripe (picked by managed thread id), stripes are padded to whole cache lines so threads
-/// on different cores do not share one, and a reader adds the stripes up. Reads are not a snapshot
+/// its stripe (<see cref="CounterStripe"/>: its own, written without an interlocked instruction, or
+/// the shared one), stripes are padded to whole cache lines so threads on different cores do not
+/// share one, and a reader adds the stripes up. Reads are not a snapshot
 /// across cells (a scrape may see one counter a query ahead of another); each cell only grows.
 /// </summary>
 internal sealed class StripedCells
 {
-    private const int Stripes = 16;
+    private const int Stripes = CounterStripe.Stripes;
     private const int LineLongs = 8;
 
     private readonly long[] _cells;
@@ -24,16 +25,15 @@ internal sealed class StripedCells
 
     public int Count { get; }
 
-    public void Increment(int cell) => Increment(cell, Environment.CurrentManagedThreadId);
+    public void Increment(int cell) => Add(cell, 1, CounterStripe.Current);
 
-    public void Add(int cell, long value) => Add(cell, value, Environment.CurrentManagedThreadId);
+    public void Add(int cell, long value) => Add(cell, value, CounterStripe.Current);
 
-    /// <summary>As <see cref="Increment(int)"/>, for a caller that read <see cref="Environment.CurrentManagedThreadId"/> once for several cells.</summary>
-    public void Increment(int cell, int thread) =>
-        Interlocked.Increment(ref _cells[LineLongs + (thread & (Stripes - 1)) * _stride + cell]);
+    /// <summary>As <see cref="Increment(int)"/>, for a caller that read <see cref="CounterStripe.Current"/> once for several cells.</summary>
+    public void Increment(int cell, int stripe) => Add(cell, 1, stripe);
 
-    public void Add(int cell, long value, int thread) =>
-        Interlocked.Add(ref _cells[LineLongs + (thread & (Stripes - 1)) * _stride + cell], value);
+    public void Add(int cell, long value, int stripe) =>
+        CounterStripe.Add(ref _cells[LineLongs + (stripe & (Stripes - 1)) * _stride + cell], value, stripe);
 
     /// <summary>The cell summed over every stripe.</summary>
     public long Read(int cell)

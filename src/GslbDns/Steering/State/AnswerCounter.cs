@@ -1,16 +1,18 @@
+using GslbDns.Metrics;
+
 namespace GslbDns.Steering.State;
 
 /// <summary>
 /// Counts the answers steered to one region, by the reason of each decision. The query path only
-/// increments one cell of a few padded lines picked by thread, with an interlocked add: no lock, no
-/// allocation, and threads on different cores do not fight over one cache line (a line holds the
+/// increments one cell of a few padded lines picked by thread (<see cref="CounterStripe"/>: a stripe
+/// of its own without an interlocked add, or the shared one with it): no lock, no allocation, and threads on different cores do not fight over one cache line (a line holds the
 /// seven reasons of one stripe). Readers add the cells up; a sampler keeps a ring of totals so the
 /// share of answers over the last minute can be given, and the answers of each sampling interval over
 /// the last five minutes (<see cref="Series"/>, the status page's chart).
 /// </summary>
 public sealed class AnswerCounter
 {
-    private const int Stripes = 16;
+    private const int Stripes = CounterStripe.Stripes;
 
     /// <summary>One stripe per 64-byte line: a cell per reason (<see cref="SteeringReason"/> 1..7).</summary>
     private const int Stride = 8;
@@ -26,8 +28,11 @@ public sealed class AnswerCounter
     private int _next;
     private int _filled;
 
-    public void Increment(SteeringReason reason) =>
-        Interlocked.Increment(ref _cells[(Environment.CurrentManagedThreadId & (Stripes - 1)) * Stride + ((int)reason & (Stride - 1))]);
+    public void Increment(SteeringReason reason)
+    {
+        int stripe = CounterStripe.Current;
+        CounterStripe.Add(ref _cells[stripe * Stride + ((int)reason & (Stride - 1))], 1, stripe);
+    }
 
     /// <summary>Every answer counted, whatever its reason.</summary>
     public long Total
