@@ -34,12 +34,10 @@ public sealed class SteeringStep
         var zone = served.Zone;
         var qname = query.QName;
 
-        if (!zoneSteering.TryFind(qname, out var steeredName)) return false;
-        var service = steeredName.Service;
+        var service = zoneSteering.FindService(qname);
         if (service is null)
         {
-            var owner = steeredName.TargetOf!;
-            int targetRegion = steeredName.TargetRegion;
+            if (!zoneSteering.TryFindTarget(qname, out var owner, out int targetRegion)) return false;
             // A region's LB name asked directly: its addresses, filtered by health like a steered answer.
             if (trace is not null)
             {
