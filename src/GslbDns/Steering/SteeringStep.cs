@@ -97,7 +97,9 @@ public sealed class SteeringStep
         // RFC 1034 §4.3.2 step 3a: a CNAME at the name matches QTYPE=ANY and is not followed.
         if (query.QType is not (RecordType.CNAME or RecordType.ANY))
         {
-            ZoneLookup.Continue(zone, qname, region.Target, query.QType, minimalAny, ref result);
+            // The steering was compiled with this zone (a new zone recompiles it), so its target nodes are this zone's.
+            if (region.TargetNode is { } node) ZoneLookup.ContinueAt(zone, qname, region.Target, node, query.QType, minimalAny, ref result);
+            else ZoneLookup.Continue(zone, qname, region.Target, query.QType, minimalAny, ref result);
             FilterTargetAddresses(zoneSteering, service, region.Index, ref result);
         }
         return true;
