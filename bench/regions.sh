@@ -5,6 +5,7 @@
 #   RUNS=5 DURATION=20 bash bench/regions.sh   # more rounds
 #   SEED=7 bash bench/regions.sh               # other policies (default SEED=42: the same bytes each run)
 #   SETUPS="a b" bash bench/regions.sh         # leave out the 1-service baseline
+#   BIN=/tmp/other-build bash bench/regions.sh # measure another published build (before/after)
 # Writes a markdown table to stdout and bench/results/regions-<date>.md; progress to stderr.
 # Holds /tmp/cpu-heavy.lock for the whole run (build, data, measurements). Needs dnsperf
 # (installed with apt when missing) and the shared harness (its DNS wire helpers).
@@ -41,7 +42,7 @@ echo "regions: generating SEED=$SEED from $(basename "$geodb")" >&2
 python3 bench/regions/generate.py "$data" "$SEED" "$geojson" "$bench/lib" >"$work/info.json"
 mkdir -p "$work/run"
 # shellcheck disable=SC2086
-python3 bench/regions/measure.py --data "$data" --bin "$work/bin" --run "$work/run" --json "$work/results.json" \
+python3 bench/regions/measure.py --data "$data" --bin "${BIN:-$work/bin}" --run "$work/run" --json "$work/results.json" \
   --wire "$bench/lib" --geoip "$geodb" --setups ${SETUPS:-a b c}
 
 mkdir -p bench/results

@@ -34,6 +34,16 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def cpu_busy(cpu):
+    """Busy jiffies of one CPU (user, nice, system, irq, softirq, steal) from /proc/stat."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{cpu} "):
+                user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, line.split()[1:9])
+                return user + nice + system + irq + softirq + steal
+    return 0
+
+
 def status_kib(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -107,9 +117,9 @@ def verify(setup, data, dnswire):
 def dnsperf(setup, data, seconds, pid):
     cmd = ["taskset", "-c", CLIENT_CPU, "dnsperf", "-s", HOST, "-p", str(PORTS[setup]), "-B", "-d",
            os.path.join(data, QUERIES[setup]), "-c", "4", "-q", "100", "-T", "2", "-t", "2", "-l", str(seconds)]
-    t0 = cpu_ticks(pid) if pid else 0
+    t0, b0 = (cpu_ticks(pid) if pid else 0), cpu_busy(SERVER_CPU)
     out = subprocess.run(cmd, capture_output=True, text=True).stdout
-    t1 = cpu_ticks(pid) if pid else 0
+    t1, b1 = (cpu_ticks(pid) if pid else 0), cpu_busy(SERVER_CPU)
 
     def num(pattern, cast=float):
         m = re.search(pattern, out)
@@ -118,6 +128,9 @@ def dnsperf(setup, data, seconds, pid):
     rcodes = dict(re.findall(r"(\w+) (\d+)", (re.search(r"Response codes:\s+(.*)", out) or [None, ""])[1]))
     return {"completed": completed, "lost": num(r"Queries lost:\s+(\d+)", int), "qps": num(r"Queries per second:\s+([\d.]+)"),
             "noerror": int(rcodes.get("NOERROR", 0)), "cpu_s": (t1 - t0) / CLK,
+            # Work on the server's CPU that was not the server's (other programs, interrupts): a
+            # run that shared its CPU costs more per query, as the caches are shared too.
+            "cpu1_other_s": max(0, (b1 - b0) - (t1 - t0)) / CLK,
             "us_per_q": 1e6 * (t1 - t0) / CLK / completed if completed else None}
 
 
@@ -151,7 +164,8 @@ def main():
             for setup in args.setups:
                 res = dnsperf(setup, args.data, duration, procs[setup].pid)
                 results["setups"][setup]["runs"].append(res)
-                log(f"round {r + 1}/{runs} setup {setup}: {res['qps']:.0f} q/s, {res['us_per_q']:.2f} us/q, lost {res['lost']}")
+                log(f"round {r + 1}/{runs} setup {setup}: {res['qps']:.0f} q/s, {res['us_per_q']:.2f} us/q, lost {res['lost']}, "
+                    f"other work on CPU {SERVER_CPU} {res['cpu1_other_s']:.1f} s")
         for setup in args.setups:
             pid = procs[setup].pid
             results["setups"][setup].update(rss_kib=status_kib(pid, "VmRSS"), hwm_kib=status_kib(pid, "VmHWM"))

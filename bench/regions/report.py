@@ -33,6 +33,10 @@ def main():
         print(f"| {LABELS[s]} | {cost[s]:.2f} | {min(us):.2f}-{max(us):.2f} | {median([r['qps'] for r in v['runs']]):,.0f} "
               f"| {sum(r['lost'] for r in v['runs'])} | {ratio} | {v['rss_loaded_kib'] / 1024:.0f} MiB "
               f"| {v['rss_kib'] / 1024:.0f} MiB | {v['load_s']:.2f} s |")
+    other = max(r.get("cpu1_other_s", 0) for v in setups.values() for r in v["runs"])
+    print()
+    print(f"Most CPU time on the server's CPU that was not the server's, in any one run: {other:.1f} s "
+          f"of {res['duration']} s (other programs, interrupts; above ~0.5 s a run is disturbed).")
     if cost.get("a") and cost.get("b"):
         ratio = cost["b"] / cost["a"]
         print()
