@@ -41,10 +41,11 @@ public sealed class SteeredService
 /// <summary>A region's answers, prepared at load: the alias CNAME and its addresses at the service TTL.</summary>
 public sealed class SteeredRegion
 {
-    internal SteeredRegion(int index, DnsName target, RRSet cname, RRSet? a, RRSet? aaaa)
+    internal SteeredRegion(int index, DnsName target, ZoneNode? targetNode, RRSet cname, RRSet? a, RRSet? aaaa)
     {
         Index = index;
         Target = target;
+        TargetNode = targetNode;
         Cname = cname;
         ServiceA = a;
         ServiceAaaa = aaaa;
@@ -53,6 +54,9 @@ public sealed class SteeredRegion
     public int Index { get; }
 
     public DnsName Target { get; }
+
+    /// <summary>The target's node in the zone the steering was compiled with (null when the zone has no such name).</summary>
+    public ZoneNode? TargetNode { get; }
 
     /// <summary>alias CNAME target, at the service TTL.</summary>
     public RRSet Cname { get; }

@@ -32,7 +32,7 @@ public static class SteeringCompiler
                 var target = policy.Regions[i].Target;
                 var node = zone.Find(target);
                 var cname = new RRSet(RecordType.CNAME, policy.Ttl, [new Rdata(target.WireArray, new Writing.RdataNames(0))]);
-                regions[i] = new SteeredRegion(i, target, cname, Retimed(node?.Find(RecordType.A), policy.Ttl),
+                regions[i] = new SteeredRegion(i, target, node, cname, Retimed(node?.Find(RecordType.A), policy.Ttl),
                     Retimed(node?.Find(RecordType.AAAA), policy.Ttl));
             }
             bool answersAddresses = policy.Mode == ServiceMode.Address || policy.Name.Equals(zone.Origin);

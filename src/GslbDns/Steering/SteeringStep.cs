@@ -34,12 +34,10 @@ public sealed class SteeringStep
         var zone = served.Zone;
         var qname = query.QName;
 
-        if (!zoneSteering.TryFind(qname, out var steeredName)) return false;
-        var service = steeredName.Service;
+        var service = zoneSteering.FindService(qname);
         if (service is null)
         {
-            var owner = steeredName.TargetOf!;
-            int targetRegion = steeredName.TargetRegion;
+            if (!zoneSteering.TryFindTarget(qname, out var owner, out int targetRegion)) return false;
             // A region's LB name asked directly: its addresses, filtered by health like a steered answer.
             if (trace is not null)
             {
@@ -99,7 +97,9 @@ public sealed class SteeringStep
         // RFC 1034 §4.3.2 step 3a: a CNAME at the name matches QTYPE=ANY and is not followed.
         if (query.QType is not (RecordType.CNAME or RecordType.ANY))
         {
-            ZoneLookup.Continue(zone, qname, region.Target, query.QType, minimalAny, ref result);
+            // The steering was compiled with this zone (a new zone recompiles it), so its target nodes are this zone's.
+            if (region.TargetNode is { } node) ZoneLookup.ContinueAt(zone, qname, region.Target, node, query.QType, minimalAny, ref result);
+            else ZoneLookup.Continue(zone, qname, region.Target, query.QType, minimalAny, ref result);
             FilterTargetAddresses(zoneSteering, service, region.Index, ref result);
         }
         return true;

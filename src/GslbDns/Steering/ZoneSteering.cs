@@ -10,36 +10,38 @@ namespace GslbDns.Steering;
 /// </summary>
 public sealed class ZoneSteering
 {
-    // Services and region targets in one table: a name that is neither (most of a zone's names)
-    // costs one look-up, and none when no steered name is as long as it.
-    private readonly Dictionary<DnsName, SteeredName> _names;
-    private readonly Dictionary<DnsName, SteeredName>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
-    private readonly WireLengthSet _lengths;
-
-    /// <summary>What a name is to the steering: a service's name, a region's target, or both.</summary>
-    public readonly record struct SteeredName(SteeredService? Service, SteeredService? TargetOf, int TargetRegion);
+    // Services and region targets in two tables: a steered query finds its service among the
+    // zone's services only. One table of both made a service's look-up pay for the targets as well
+    // (100 regions to a service make a table 100 times the size, and its cache misses grew with it);
+    // a target is looked up only for a name that is not a service, and none of either is looked up
+    // when no steered name is as long as the query name.
+    private readonly Dictionary<DnsName, SteeredService> _services;
+    private readonly Dictionary<DnsName, SteeredService>.AlternateLookup<ReadOnlySpan<byte>> _serviceLookup;
+    private readonly WireLengthSet _serviceLengths;
+    private readonly Dictionary<DnsName, (SteeredService Service, int Region)> _targets;
+    private readonly Dictionary<DnsName, (SteeredService Service, int Region)>.AlternateLookup<ReadOnlySpan<byte>> _targetLookup;
+    private readonly WireLengthSet _targetLengths;
 
     internal ZoneSteering(PolicyDocument document, IRegionStateSource state, SteeredService[] services)
     {
         Document = document;
         State = state;
         Services = services;
-        _names = new Dictionary<DnsName, SteeredName>(WireComparer.Instance);
+        _services = new Dictionary<DnsName, SteeredService>(WireComparer.Instance);
+        _targets = new Dictionary<DnsName, (SteeredService, int)>(WireComparer.Instance);
         foreach (var service in services)
         {
-            _names[service.Policy.Name] = _names.GetValueOrDefault(service.Policy.Name) with { Service = service };
-        }
-        foreach (var service in services)
-        {
+            _services[service.Policy.Name] = service;
             foreach (var region in service.Regions)
             {
                 // The first service naming a target keeps it, as before.
-                var entry = _names.GetValueOrDefault(region.Target);
-                if (entry.TargetOf is null) _names[region.Target] = entry with { TargetOf = service, TargetRegion = region.Index };
+                _targets.TryAdd(region.Target, (service, region.Index));
             }
         }
-        _lookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _lengths = new WireLengthSet(_names.Keys);
+        _serviceLookup = _services.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _serviceLengths = new WireLengthSet(_services.Keys);
+        _targetLookup = _targets.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _targetLengths = new WireLengthSet(_targets.Keys);
     }
 
     public PolicyDocument Document { get; }
@@ -48,24 +50,16 @@ public sealed class ZoneSteering
 
     public SteeredService[] Services { get; }
 
-    /// <summary>What <paramref name="name"/> is to the steering; false when it is neither a service nor a target.</summary>
-    public bool TryFind(ReadOnlySpan<byte> name, out SteeredName found)
-    {
-        if (_lengths.Contains(name.Length)) return _lookup.TryGetValue(name, out found);
-        found = default;
-        return false;
-    }
-
+    /// <summary>The service steering <paramref name="name"/>, or null (a name may be a service and a target at once: the service wins).</summary>
     public SteeredService? FindService(ReadOnlySpan<byte> name) =>
-        TryFind(name, out var found) ? found.Service : null;
+        _serviceLengths.Contains(name.Length) && _serviceLookup.TryGetValue(name, out var service) ? service : null;
 
     /// <summary>The service and region whose target is <paramref name="name"/>, for direct queries of a region's LB name.</summary>
     public bool TryFindTarget(ReadOnlySpan<byte> name, out SteeredService service, out int region)
     {
-        if (TryFind(name, out var found) && found.TargetOf is not null)
+        if (_targetLengths.Contains(name.Length) && _targetLookup.TryGetValue(name, out var found))
         {
-            service = found.TargetOf;
-            region = found.TargetRegion;
+            (service, region) = found;
             return true;
         }
         service = null!;

@@ -28,12 +28,28 @@ public static class ZoneLookup
         Walk(zone, qname, target, target.Wire, qtype, minimalAny, ref result);
     }
 
+    /// <summary>
+    /// As <see cref="Continue"/>, from <paramref name="targetNode"/>, the node of <paramref name="target"/>
+    /// in <paramref name="zone"/> found when the caller was compiled: a steered zone holds every
+    /// region's target, so with a hundred regions to a service looking the target up again was a walk
+    /// of a table too large for the caches on every CNAME answer.
+    /// </summary>
+    public static void ContinueAt(CompiledZone zone, ReadOnlySpan<byte> qname, DnsName target, ZoneNode targetNode, RecordType qtype,
+        bool minimalAny, ref LookupResult result)
+    {
+        result.Zone = zone;
+        result.Kind = LookupKind.Answer;
+        Walk(zone, qname, target, target.Wire, qtype, minimalAny, ref result, targetNode);
+    }
+
     private static void Walk(CompiledZone zone, ReadOnlySpan<byte> qname, DnsName? owner, ReadOnlySpan<byte> name,
-        RecordType qtype, bool minimalAny, ref LookupResult result)
+        RecordType qtype, bool minimalAny, ref LookupResult result, ZoneNode? known = null)
     {
         while (true)
         {
-            var node = FindClosest(zone, name, out bool exact);
+            bool exact = true;
+            var node = known ?? FindClosest(zone, name, out exact);
+            known = null;
             if (node.Delegation is not null && !(exact && node.Delegation == node && qtype == RecordType.DS))
             {
                 // At or below a cut: the parent side is not authoritative (RFC 1034 §4.3.2 step 3b).

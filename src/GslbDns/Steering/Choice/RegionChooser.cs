@@ -111,44 +111,43 @@ public static class RegionChooser
     public static bool IsShed(ulong clientKey, ServicePolicy service, int region, in RegionStatus status) =>
         status.ShedShare > 0 && ShedPosition(clientKey, service, service.Regions[region]) < status.ShedShare;
 
-    // The conditions scratch is written for every ranked region before it is read: zeroing 512 bytes
-    // of stack on every query bought nothing.
+    // RankedConditions writes a position of the scratch before it reads it: zeroing 512 bytes of
+    // stack on every query bought nothing.
     [System.Runtime.CompilerServices.SkipLocalsInit]
     private static RegionChoice Decide(ServicePolicy service, RegionRanking ranking, IRegionStateSource state, ulong clientKey, Span<RegionVerdict> verdicts)
     {
         var regions = ranking.Regions;
-        Span<RegionCondition> conditions = regions.Length <= StackRegions
+        Span<RegionCondition> scratch = regions.Length <= StackRegions
             ? stackalloc RegionCondition[StackRegions]
             : new RegionCondition[regions.Length];
-        conditions = conditions[..regions.Length];
-        for (int i = 0; i < regions.Length; i++) conditions[i] = ConditionOf(service, regions[i], state);
+        var conditions = new RankedConditions(scratch[..regions.Length], service, ranking, state);
         if (!verdicts.IsEmpty) verdicts.Fill(RegionVerdict.NotRanked);
 
         var choice = service.Load.Spill == SpillMode.Capacity
-            ? DecideSpillByCapacity(service, ranking, state, conditions, clientKey, verdicts)
-            : DecideSpillNext(service, ranking, state, conditions, clientKey, verdicts);
+            ? DecideSpillByCapacity(service, ranking, state, ref conditions, clientKey, verdicts)
+            : DecideSpillNext(service, ranking, state, ref conditions, clientKey, verdicts);
         if (choice.Kind == ChoiceKind.Region && choice.Rank < 0)
         {
             choice = service.AllDown switch
             {
                 AllDownPolicy.ServFail => RegionChoice.ServFail,
                 AllDownPolicy.NoData => RegionChoice.NoData,
-                _ => FailOpen(service, ranking, state, conditions, clientKey),
+                _ => FailOpen(service, ranking, state, ref conditions, clientKey),
             };
         }
-        if (!verdicts.IsEmpty) WriteVerdicts(service, ranking, conditions, choice, verdicts);
+        if (!verdicts.IsEmpty) WriteVerdicts(service, ranking, conditions.UpTo(regions.Length), choice, verdicts);
         return choice;
     }
 
     /// <summary>First preference from the first usable rank; a shed client walks on to later ranks.</summary>
     private static RegionChoice DecideSpillNext(ServicePolicy service, RegionRanking ranking, IRegionStateSource state,
-        ReadOnlySpan<RegionCondition> conditions, ulong clientKey, Span<RegionVerdict> verdicts)
+        ref RankedConditions conditions, ulong clientKey, Span<RegionVerdict> verdicts)
     {
         KeyUse depends = KeyUse.None;
         int primary = -1, primaryRank = -1;
         for (int rank = 0; rank < ranking.RankCount && primary < 0; rank++)
         {
-            primary = Pick(service, ranking, state, conditions, rank, Candidates.Usable, -1, clientKey, ref depends);
+            primary = Pick(service, ranking, state, ref conditions, rank, Candidates.Usable, -1, clientKey, ref depends);
             primaryRank = rank;
         }
         if (primary < 0) return NoneUsable;
@@ -158,7 +157,7 @@ public static class RegionChooser
         if (!verdicts.IsEmpty) verdicts[regions[primary]] = RegionVerdict.Shed;
         for (int rank = primaryRank + 1; rank < ranking.RankCount; rank++)
         {
-            int taker = Pick(service, ranking, state, conditions, rank, Candidates.Usable, -1, clientKey, ref depends);
+            int taker = Pick(service, ranking, state, ref conditions, rank, Candidates.Usable, -1, clientKey, ref depends);
             if (taker < 0) continue;
             if (Sheds(service, state, regions[taker], clientKey, ref depends))
             {
@@ -172,27 +171,27 @@ public static class RegionChooser
 
     /// <summary>First preference as if everything were up; its clients, when it is unusable or sheds them, go by spare capacity.</summary>
     private static RegionChoice DecideSpillByCapacity(ServicePolicy service, RegionRanking ranking, IRegionStateSource state,
-        ReadOnlySpan<RegionCondition> conditions, ulong clientKey, Span<RegionVerdict> verdicts)
+        ref RankedConditions conditions, ulong clientKey, Span<RegionVerdict> verdicts)
     {
         KeyUse depends = KeyUse.None;
         var regions = ranking.Regions;
         // With the whole first rank usable this is the plain split (by spare share when all report);
         // otherwise the split as if all were up, so a down region's own clients are the ones that spread.
-        var firstRank = conditions[..ranking.RankEnd(0)];
+        var firstRank = conditions.UpTo(ranking.RankEnd(0));
         var which = firstRank.IndexOfAnyExcept(RegionCondition.Live) < 0 ? Candidates.Usable : Candidates.All;
-        int nominal = Pick(service, ranking, state, conditions, 0, which, -1, clientKey, ref depends);
+        int nominal = Pick(service, ranking, state, ref conditions, 0, which, -1, clientKey, ref depends);
         if (conditions[nominal] != RegionCondition.Live)
         {
-            int taker = Pick(service, ranking, state, conditions, -1, Candidates.Spare, nominal, clientKey, ref depends);
+            int taker = Pick(service, ranking, state, ref conditions, -1, Candidates.Spare, nominal, clientKey, ref depends);
             // Every other usable region at full: an overloaded region beats none.
-            if (taker < 0) taker = Pick(service, ranking, state, conditions, -1, Candidates.Usable, nominal, clientKey, ref depends);
+            if (taker < 0) taker = Pick(service, ranking, state, ref conditions, -1, Candidates.Usable, nominal, clientKey, ref depends);
             if (taker < 0) return NoneUsable;
             // The taker was picked by its spare capacity: its own shedding is already counted there.
             return Chosen(ranking, taker, depends) with { Spilled = true };
         }
         if (!Sheds(service, state, regions[nominal], clientKey, ref depends)) return Chosen(ranking, nominal, depends);
         if (!verdicts.IsEmpty) verdicts[regions[nominal]] = RegionVerdict.Shed;
-        int spill = Pick(service, ranking, state, conditions, -1, Candidates.Spare, nominal, clientKey, ref depends);
+        int spill = Pick(service, ranking, state, ref conditions, -1, Candidates.Spare, nominal, clientKey, ref depends);
         return spill < 0
             ? Chosen(ranking, nominal, depends) with { Overloaded = true }
             : Chosen(ranking, spill, depends) with { ShedFrom = regions[nominal] };
@@ -220,10 +219,10 @@ public static class RegionChooser
     }
 
     private static RegionChoice FailOpen(ServicePolicy service, RegionRanking ranking, IRegionStateSource state,
-        ReadOnlySpan<RegionCondition> conditions, ulong clientKey)
+        ref RankedConditions conditions, ulong clientKey)
     {
         KeyUse depends = KeyUse.None;
-        int position = Pick(service, ranking, state, conditions, 0, Candidates.All, -1, clientKey, ref depends);
+        int position = Pick(service, ranking, state, ref conditions, 0, Candidates.All, -1, clientKey, ref depends);
         return Chosen(ranking, position, depends) with { FailedOpen = true };
     }
 
@@ -241,13 +240,13 @@ public static class RegionChooser
     /// <paramref name="rank"/> or the whole ranking (-1), leaving out <paramref name="excluded"/>; -1 when
     /// there is none. A choice among several makes the answer depend on the client network.
     /// </summary>
-    private static int Pick(ServicePolicy service, RegionRanking ranking, IRegionStateSource state, ReadOnlySpan<RegionCondition> conditions,
+    private static int Pick(ServicePolicy service, RegionRanking ranking, IRegionStateSource state, ref RankedConditions conditions,
         int rank, Candidates which, int excluded, ulong clientKey, ref KeyUse depends)
     {
         var regions = ranking.Regions;
         int start = rank < 0 ? 0 : ranking.RankStart(rank);
         int end = rank < 0 ? regions.Length : ranking.RankEnd(rank);
-        bool bySpareShare = which == Candidates.Usable && EveryUsableReports(service, regions, state, conditions, start, end, excluded);
+        bool bySpareShare = which == Candidates.Usable && EveryUsableReports(service, regions, state, ref conditions, start, end, excluded);
         int best = -1, count = 0;
         double bestScore = double.NegativeInfinity;
         // A lone candidate wins whatever its score: the score (two hashes and a logarithm) is only
@@ -301,7 +300,7 @@ public static class RegionChooser
     }
 
     private static bool EveryUsableReports(ServicePolicy service, ReadOnlySpan<int> regions, IRegionStateSource state,
-        ReadOnlySpan<RegionCondition> conditions, int start, int end, int excluded)
+        ref RankedConditions conditions, int start, int end, int excluded)
     {
         int usable = 0;
         for (int p = start; p < end; p++)
