@@ -15,15 +15,20 @@ public static class ZoneValidator
     /// present can fail run (CNAME conflicts, SOA placement, TTLs); those that a missing record
     /// could fail (no SOA or NS, glue, DS without a delegation) are skipped.
     /// </param>
-    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null, bool complete = true)
+    /// <param name="normalized">True when <paramref name="records"/> already went through <see cref="RRsetNormalizer"/>.</param>
+    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null, bool complete = true,
+        bool normalized = false)
     {
         var problems = new List<ZoneProblem>();
         var zoneLocation = new SourceLocation(zoneFile ?? (records.Count > 0 ? records[0].Source.File : ""), 0);
-        var unique = RRsetNormalizer.Normalize(records);
+        var unique = normalized ? records : RRsetNormalizer.Normalize(records);
 
-        var byOwner = new Dictionary<DnsName, List<ZoneRecord>>();
+        var byOwner = new Dictionary<DnsName, List<ZoneRecord>>(WireComparer.Instance);
+        var cuts = new HashSet<DnsName>(WireComparer.Instance);
+        var nsTargets = new HashSet<DnsName>(WireComparer.Instance);
         foreach (var record in unique)
         {
+            if (record.Type == RecordType.NS && RdataWireCheck.TryReadName(record.Data, out var target)) nsTargets.Add(target);
             if (!record.Owner.IsAtOrBelow(origin))
             {
                 problems.Add(new ZoneProblem(record.Source, $"owner '{record.Owner}' is outside the zone '{origin}'"));
@@ -33,28 +38,32 @@ public static class ZoneValidator
             {
                 problems.Add(new ZoneProblem(record.Source, $"TTL {record.Ttl} is over the maximum {TtlText.MaxTtl} (RFC 2181 §8)"));
             }
-            if (!byOwner.TryGetValue(record.Owner, out var list)) byOwner.Add(record.Owner, list = []);
+            if (!byOwner.TryGetValue(record.Owner, out var list)) byOwner.Add(record.Owner, list = new List<ZoneRecord>(1));
             list.Add(record);
-        }
-
-        var cuts = byOwner
-            .Where(pair => pair.Key != origin && pair.Value.Any(r => r.Type == RecordType.NS))
-            .Select(pair => pair.Key)
-            .ToHashSet();
-        var nsTargets = new HashSet<DnsName>();
-        foreach (var ns in unique.Where(r => r.Type == RecordType.NS))
-        {
-            if (RdataWireCheck.TryReadName(ns.Data, out var target)) nsTargets.Add(target);
+            if (record.Type == RecordType.NS && record.Owner != origin) cuts.Add(record.Owner);
         }
 
         CheckApex(origin, byOwner, zoneLocation, complete, problems);
+        var cutLookup = cuts.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var (owner, list) in byOwner)
         {
-            CheckSoaPlacement(origin, owner, list, problems);
-            CheckCname(origin, owner, list, problems);
-            if (complete) CheckDelegationData(origin, owner, list, cuts, nsTargets, problems);
+            bool ordinary = true;
+            foreach (var record in list)
+            {
+                if (record.Type is RecordType.SOA or RecordType.CNAME or RecordType.DS) ordinary = false;
+            }
+            // Most names hold neither SOA, CNAME nor DS and sit under no cut: nothing below can fail for them.
+            if (!ordinary)
+            {
+                CheckSoaPlacement(origin, owner, list, problems);
+                CheckCname(origin, owner, list, problems);
+            }
+            if (complete && (!ordinary || cuts.Count > 0 && (cuts.Contains(owner) || EnclosingCut(origin, owner, cutLookup, includeSelf: false) is not null)))
+            {
+                CheckDelegationData(origin, owner, list, cutLookup, nsTargets, problems);
+            }
         }
-        if (complete) CheckNameServerAddresses(origin, unique, byOwner, cuts, problems);
+        if (complete) CheckNameServerAddresses(origin, unique, byOwner, cutLookup, problems);
         return problems;
     }
 
@@ -121,11 +130,11 @@ public static class ZoneValidator
     /// Data at a delegation point other than NS, DS and glue, and any data under one except glue, is
     /// occluded: the zone is not authoritative there (RFC 1034 §4.2.1), so it could never be served.
     /// </summary>
-    private static void CheckDelegationData(DnsName origin, DnsName owner, List<ZoneRecord> list, HashSet<DnsName> cuts,
+    private static void CheckDelegationData(DnsName origin, DnsName owner, List<ZoneRecord> list, HashSet<DnsName>.AlternateLookup<ReadOnlySpan<byte>> cuts,
         HashSet<DnsName> nsTargets, List<ZoneProblem> problems)
     {
         var enclosing = EnclosingCut(origin, owner, cuts, includeSelf: false);
-        bool atCut = cuts.Contains(owner);
+        bool atCut = cuts.Contains(owner.Wire);
         bool isGlueName = nsTargets.Contains(owner);
         foreach (var rrset in list.GroupBy(r => r.Type))
         {
@@ -161,7 +170,7 @@ public static class ZoneValidator
     /// delegation point (RFC 1034 §4.2.1), as ordinary data otherwise; it must not be an alias (RFC 2181 §10.3).
     /// </summary>
     private static void CheckNameServerAddresses(DnsName origin, IReadOnlyList<ZoneRecord> records, Dictionary<DnsName, List<ZoneRecord>> byOwner,
-        HashSet<DnsName> cuts, List<ZoneProblem> problems)
+        HashSet<DnsName>.AlternateLookup<ReadOnlySpan<byte>> cuts, List<ZoneProblem> problems)
     {
         foreach (var ns in records.Where(r => r.Type == RecordType.NS && r.Owner.IsAtOrBelow(origin)))
         {
@@ -182,13 +191,21 @@ public static class ZoneValidator
         }
     }
 
-    private static DnsName? EnclosingCut(DnsName origin, DnsName name, HashSet<DnsName> cuts, bool includeSelf)
+    /// <summary>The nearest cut above (or at) <paramref name="name"/>, walking label by label without building the ancestors.</summary>
+    private static DnsName? EnclosingCut(DnsName origin, DnsName name, HashSet<DnsName>.AlternateLookup<ReadOnlySpan<byte>> cuts, bool includeSelf)
     {
-        var current = includeSelf ? name : name.Parent();
-        while (current.LabelCount > origin.LabelCount)
+        var wire = name.Wire;
+        int labels = name.LabelCount, pos = 0;
+        if (!includeSelf && labels > 0)
         {
-            if (cuts.Contains(current)) return current;
-            current = current.Parent();
+            pos += wire[0] + 1;
+            labels--;
+        }
+        while (labels > origin.LabelCount)
+        {
+            if (cuts.TryGetValue(wire[pos..], out var cut)) return cut;
+            pos += wire[pos] + 1;
+            labels--;
         }
         return null;
     }
