@@ -34,8 +34,11 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         // A reload must never take the server down; the old zones keep serving.
         _reloads = new DebouncedReload(() =>
         {
-            using var latency = GcLatencyScope.SustainedLowLatency();
-            loader.Load();
+            using (GcLatencyScope.SustainedLowLatency())
+            {
+                loader.Load();
+            }
+            HeapAfterLoad.CollectReplacedInBackground();
         }, e => Log.WatcherError(logger, e));
         _geo = geo;
         _options = options;
@@ -53,6 +56,7 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         };
         _stamp = FolderStamp.Of(_loader.Folder);
         _loader.LoadInitial();
+        HeapAfterLoad.CompactBeforeServing();
         Volatile.Write(ref _loaded, true);
         if (_options.WatchZones)
         {
