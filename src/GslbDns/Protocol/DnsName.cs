@@ -16,10 +16,15 @@ public sealed class DnsName : IEquatable<DnsName>
 
     private readonly byte[] _wire;
 
+    // Hashed once: a zone load puts each owner through several dictionaries, and the object has
+    // room for it beside LabelCount (its size does not change).
+    private readonly int _hash;
+
     private DnsName(byte[] wire, int labelCount)
     {
         _wire = wire;
         LabelCount = labelCount;
+        _hash = WireComparer.Hash(wire);
     }
 
     /// <summary>Wire form, lower case, ending in the root label.</summary>
@@ -135,7 +140,7 @@ public sealed class DnsName : IEquatable<DnsName>
 
     public override bool Equals(object? obj) => obj is DnsName other && Equals(other);
 
-    public override int GetHashCode() => WireComparer.Hash(_wire);
+    public override int GetHashCode() => _hash;
 
     public static bool operator ==(DnsName? a, DnsName? b) => a is null ? b is null : a.Equals(b);
 

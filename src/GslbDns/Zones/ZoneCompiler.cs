@@ -13,17 +13,17 @@ public static class ZoneCompiler
 {
     public static CompiledZone Compile(DnsName origin, IReadOnlyList<ZoneRecord> records, string source)
     {
-        var (order, ownerStarts) = GroupByOwner(records);
+        var owners = OwnerGroups.Of(records);
         // Owners plus a margin for empty non-terminals; sized once instead of doubling through a million.
-        var nodes = new Dictionary<DnsName, ZoneNode>(ownerStarts.Length + ownerStarts.Length / 8 + 1, WireComparer.Instance);
+        var nodes = new Dictionary<DnsName, ZoneNode>(owners.Count + owners.Count / 8 + 1, WireComparer.Instance);
         var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
 
         int recordCount = 0;
         var sets = new List<RRSet>();
         var unique = new List<byte[]>();
-        for (int o = 0; o + 1 < ownerStarts.Length; o++)
+        for (int o = 0; o < owners.Count; o++)
         {
-            var group = order.AsSpan(ownerStarts[o], ownerStarts[o + 1] - ownerStarts[o]);
+            var group = owners[o];
             SortByType(group, records);
             var owner = records[group[0]].Owner;
             var node = GetOrAddWithAncestors(nodes, lookup, owner, origin);
@@ -54,43 +54,6 @@ public static class ZoneCompiler
         var apex = nodes[origin];
         var soa = apex.Find(RecordType.SOA) ?? throw new InvalidOperationException($"zone {origin} has no SOA");
         return new CompiledZone(origin, nodes, soa, ReadSerial(soa.Records[0].Bytes), recordCount, source);
-    }
-
-    /// <summary>
-    /// Record indexes grouped by owner, each group in file order, and where each group starts (one
-    /// entry more than there are owners): a counting sort over owner numbers, two int arrays instead
-    /// of a list per owner.
-    /// </summary>
-    private static (int[] Order, int[] OwnerStarts) GroupByOwner(IReadOnlyList<ZoneRecord> records)
-    {
-        var ownerIds = new Dictionary<DnsName, int>(WireComparer.Instance);
-        var idOf = new int[records.Count];
-        var counts = new List<int>();
-        DnsName? previous = null;
-        int previousId = -1;
-        for (int i = 0; i < records.Count; i++)
-        {
-            var owner = records[i].Owner;
-            // A name's records usually follow each other, and the reader hands out one object for them.
-            if (!ReferenceEquals(owner, previous))
-            {
-                if (!ownerIds.TryGetValue(owner, out previousId))
-                {
-                    previousId = counts.Count;
-                    ownerIds.Add(owner, previousId);
-                    counts.Add(0);
-                }
-                previous = owner;
-            }
-            idOf[i] = previousId;
-            counts[previousId]++;
-        }
-        var starts = new int[counts.Count + 1];
-        for (int id = 0; id < counts.Count; id++) starts[id + 1] = starts[id] + counts[id];
-        var next = starts[..^1];
-        var order = new int[records.Count];
-        for (int i = 0; i < records.Count; i++) order[next[idOf[i]]++] = i;
-        return (order, starts);
     }
 
     /// <summary>Stable insertion sort of one owner's records by type: a handful of records each.</summary>

@@ -23,7 +23,7 @@ public static class ZoneValidator
         var zoneLocation = new SourceLocation(zoneFile ?? (records.Count > 0 ? records[0].Source.File : ""), 0);
         var unique = normalized ? records : RRsetNormalizer.Normalize(records);
 
-        var byOwner = new Dictionary<DnsName, List<ZoneRecord>>(WireComparer.Instance);
+        var inZone = new List<ZoneRecord>(unique.Count);
         var cuts = new HashSet<DnsName>(WireComparer.Instance);
         var nsTargets = new HashSet<DnsName>(WireComparer.Instance);
         foreach (var record in unique)
@@ -38,27 +38,33 @@ public static class ZoneValidator
             {
                 problems.Add(new ZoneProblem(record.Source, $"TTL {record.Ttl} is over the maximum {TtlText.MaxTtl} (RFC 2181 §8)"));
             }
-            if (!byOwner.TryGetValue(record.Owner, out var list)) byOwner.Add(record.Owner, list = new List<ZoneRecord>(1));
-            list.Add(record);
+            inZone.Add(record);
             if (record.Type == RecordType.NS && record.Owner != origin) cuts.Add(record.Owner);
         }
 
+        var byOwner = OwnerGroups.Of(inZone);
         CheckApex(origin, byOwner, zoneLocation, complete, problems);
         var cutLookup = cuts.GetAlternateLookup<ReadOnlySpan<byte>>();
-        foreach (var (owner, list) in byOwner)
+        var list = new List<ZoneRecord>();
+        for (int id = 0; id < byOwner.Count; id++)
         {
+            var owner = byOwner.Owner(id);
             bool ordinary = true;
-            foreach (var record in list)
+            foreach (int i in byOwner[id])
             {
-                if (record.Type is RecordType.SOA or RecordType.CNAME or RecordType.DS) ordinary = false;
+                if (inZone[i].Type is RecordType.SOA or RecordType.CNAME or RecordType.DS) ordinary = false;
             }
+            bool delegationChecks = complete && (!ordinary || cuts.Count > 0
+                && (cuts.Contains(owner) || EnclosingCut(origin, owner, cutLookup, includeSelf: false) is not null));
+            if (ordinary && !delegationChecks) continue;
+            byOwner.CopyTo(id, list);
             // Most names hold neither SOA, CNAME nor DS and sit under no cut: nothing below can fail for them.
             if (!ordinary)
             {
                 CheckSoaPlacement(origin, owner, list, problems);
                 CheckCname(origin, owner, list, problems);
             }
-            if (complete && (!ordinary || cuts.Count > 0 && (cuts.Contains(owner) || EnclosingCut(origin, owner, cutLookup, includeSelf: false) is not null)))
+            if (delegationChecks)
             {
                 CheckDelegationData(origin, owner, list, cutLookup, nsTargets, problems);
             }
@@ -67,10 +73,11 @@ public static class ZoneValidator
         return problems;
     }
 
-    private static void CheckApex(DnsName origin, Dictionary<DnsName, List<ZoneRecord>> byOwner, SourceLocation zoneLocation,
+    private static void CheckApex(DnsName origin, OwnerGroups byOwner, SourceLocation zoneLocation,
         bool complete, List<ZoneProblem> problems)
     {
-        byOwner.TryGetValue(origin, out var apex);
+        List<ZoneRecord>? apex = null;
+        if (byOwner.TryFind(origin, out int id)) byOwner.CopyTo(id, apex = []);
         var soas = apex?.Where(r => r.Type == RecordType.SOA).ToList() ?? [];
         if (soas.Count == 0 && complete)
         {
@@ -169,15 +176,17 @@ public static class ZoneValidator
     /// A name server inside the zone needs an address record here: as glue when it lies at or below a
     /// delegation point (RFC 1034 §4.2.1), as ordinary data otherwise; it must not be an alias (RFC 2181 §10.3).
     /// </summary>
-    private static void CheckNameServerAddresses(DnsName origin, IReadOnlyList<ZoneRecord> records, Dictionary<DnsName, List<ZoneRecord>> byOwner,
+    private static void CheckNameServerAddresses(DnsName origin, IReadOnlyList<ZoneRecord> records, OwnerGroups byOwner,
         HashSet<DnsName>.AlternateLookup<ReadOnlySpan<byte>> cuts, List<ZoneProblem> problems)
     {
+        var scratch = new List<ZoneRecord>();
         foreach (var ns in records.Where(r => r.Type == RecordType.NS && r.Owner.IsAtOrBelow(origin)))
         {
             // NS records under a delegation are occluded and reported as such; their targets do not matter.
             if (EnclosingCut(origin, ns.Owner, cuts, includeSelf: false) is not null) continue;
             if (!RdataWireCheck.TryReadName(ns.Data, out var target) || !target.IsAtOrBelow(origin)) continue;
-            byOwner.TryGetValue(target, out var data);
+            List<ZoneRecord>? data = null;
+            if (byOwner.TryFind(target, out int id)) byOwner.CopyTo(id, data = scratch);
             if (data is not null && data.Any(r => r.Type == RecordType.CNAME))
             {
                 problems.Add(new ZoneProblem(ns.Source, $"NS target '{target}' is an alias (CNAME); NS must name the server itself (RFC 2181 §10.3)"));
