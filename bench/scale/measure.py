@@ -298,15 +298,32 @@ def dnsperf(port, queries, seconds, rate=None, verbose=False, out=None):
     return subprocess.Popen(cmd, stdout=out or subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def udp_drops(port):
+    """Datagrams the kernel dropped at the server's own UDP sockets (the drops column of
+    /proc/net/udp and udp6 for sockets bound to port): losses that are the server's, not the client's."""
+    total = 0
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 12 and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                total += int(fields[-1])
+    return total
+
+
 def fixed_rate(port, queries, seconds, rate, probe_path):
     """The fixed-rate load (summary only) and the latency probe (per reply, into probe_path) together."""
+    drops = udp_drops(port)
     load = dnsperf(port, queries, seconds, rate - PROBE_RATE)
     probe_out = open(probe_path, "w")
     probe = dnsperf(port, queries, seconds, verbose=True, out=probe_out)
-    return load, probe, probe_out
+    return load, probe, probe_out, port, drops
 
 
-def fixed_rate_done(load, probe, probe_out, probe_path):
+def fixed_rate_done(load, probe, probe_out, port, drops, probe_path):
     """Sent and lost over both clients, with the probe's per-reply latencies."""
     text = load.communicate()[0]
     probe.wait()
@@ -316,6 +333,7 @@ def fixed_rate_done(load, probe, probe_out, probe_path):
     total = {k: (a[k] or 0) + (b[k] or 0) for k in ("sent", "completed", "lost", "qps")}
     total["avg_lat_s"] = a["avg_lat_s"]
     total["load_lost"], total["probe_lost"] = a["lost"], b["lost"]
+    total["server_socket_drops"] = udp_drops(port) - drops
     return total, latencies(probe_path)
 
 
@@ -399,8 +417,8 @@ def big_run(label, server, port, zone_file, trigger, run, queries, rate_from=Non
               "idle": {**idle, "p99_s": p99(idle_lat), "max_s": max(idle_lat) if idle_lat else None},
               "under_load": {**loaded, "reload_s": t1 - t0, "p99_all_s": p99(lat), "p99_reload_s": p99(window),
                              "window_replies": len(window), "max_s": max(lat) if lat else None}}
-    log(f"{label}: at {rate} qps idle p99 {result['idle']['p99_s']}, lost {idle['lost']:.0f} (load {idle['load_lost']}, probe {idle['probe_lost']}); during reload "
-        f"({t1 - t0:.2f} s) p99 {result['under_load']['p99_reload_s']}, lost {loaded['lost']}")
+    log(f"{label}: at {rate} qps idle p99 {result['idle']['p99_s']}, lost {idle['lost']:.0f} (load {idle['load_lost']}, probe {idle['probe_lost']}, dropped at the server's sockets {idle['server_socket_drops']}); during reload "
+        f"({t1 - t0:.2f} s) p99 {result['under_load']['p99_reload_s']}, lost {loaded['lost']} (dropped at the server's sockets {loaded['server_socket_drops']})")
     server.stop()
     return result
 

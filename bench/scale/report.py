@@ -81,6 +81,8 @@ def zone_rows(row, b, k):
     lost = (bu["lost"] or 0)
     row("3", "lost queries in the run with the reload (sent)", f"{bu['lost']:.0f} ({bu['sent']:.0f})",
         f"{ku['lost']:.0f} ({ku['sent']:.0f})", "", "0", "**met**" if lost == 0 else "**missed**")
+    row("3", "of those, dropped at the server's own sockets (/proc/net/udp)", f"{bu.get('server_socket_drops', 0):.0f}",
+        f"{ku.get('server_socket_drops', 0):.0f}", "", "", "")
     row("3", "lost queries at the same rate without a reload (sent)", f"{b['idle']['lost']:.0f} ({b['idle']['sent']:.0f})",
         f"{k['idle']['lost']:.0f} ({k['idle']['sent']:.0f})", "", "", "")
     ms = 1000
