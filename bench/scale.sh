@@ -4,12 +4,13 @@
 #   bash bench/scale.sh                         # ~12-15 minutes on 2 cores
 #   SEED=7 bash bench/scale.sh                  # other data (default SEED=42: the same bytes each run)
 #   NETWORKS=500000 RECORDS=200000 bash bench/scale.sh   # a quick look
+#   ONLY=big NETWORKS=1000 bash bench/scale.sh           # the zone part alone (or ONLY=geo)
 # Writes a markdown table to stdout and bench/results/scale-<date>.md; progress to stderr.
 # Holds /tmp/cpu-heavy.lock for the whole run (build, data, measurements). Needs root (it resets
 # the servers' peak RSS through /proc/PID/clear_refs) and Debian's gdnsd, knot and dnsperf
 # (installed with apt when missing). Exits non-zero only when something could not be measured.
 set -euo pipefail
-SEED=${SEED:-42} NETWORKS=${NETWORKS:-3500000} RECORDS=${RECORDS:-1000000}
+SEED=${SEED:-42} NETWORKS=${NETWORKS:-3500000} RECORDS=${RECORDS:-1000000} ONLY=${ONLY:-}
 
 need=""
 command -v gdnsd >/dev/null || need="$need gdnsd"
@@ -39,10 +40,10 @@ python3 bench/scale/generate.py "$data" "$SEED" "$NETWORKS" "$RECORDS" >"$work/i
 cp "$(bench_geoip)" "$data/small.mmdb"   # the 1M-zone instances need some database; this one is tiny
 mkdir -p "$work/run"
 python3 bench/scale/measure.py --data "$data" --bin "$work/bin" --run "$work/run" \
-  --json "$work/results.json" --info "$work/info.json"
+  --json "$work/results.json" --info "$work/info.json" ${ONLY:+--only "$ONLY"}
 
 mkdir -p bench/results
-out="bench/results/scale-$(date -u +%Y-%m-%d).md"
+out="bench/results/scale-$(date -u +%Y-%m-%d)${ONLY:+-$ONLY}.md"
 {
   echo "# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
@@ -51,6 +52,6 @@ out="bench/results/scale-$(date -u +%Y-%m-%d).md"
   python3 bench/scale/report.py "$work/results.json"
 } >"$work/table.md"
 cp "$work/table.md" "$out"
-cp "$work/results.json" "bench/results/scale-$(date -u +%Y-%m-%d).json"
+cp "$work/results.json" "bench/results/scale-$(date -u +%Y-%m-%d)${ONLY:+-$ONLY}.json"
 cat "$out"
 echo "scale: written to $out" >&2

@@ -280,13 +280,61 @@ def with_serial(src, dst, serial):
     return tmp
 
 
+PROBE_RATE = 2000  # qps of the latency probe that runs beside the fixed-rate load
+
+
 def dnsperf(port, queries, seconds, rate=None, verbose=False, out=None):
+    """dnsperf on the client CPU. Only the latency probe (a low rate) asks for per-reply lines
+    (-v): at tens of thousands of replies a second, printing them is what fell behind, and the
+    replies the client's socket then dropped were counted as lost by the server."""
     cmd = ["taskset", "-c", CLIENT_CPU, "dnsperf", "-s", HOST, "-p", str(port), "-d", queries,
            "-l", str(seconds), "-t", "2"]
-    cmd += ["-c", "4", "-T", "2", "-q", "20000", "-Q", str(rate)] if rate else ["-c", "4", "-q", "100", "-T", "2"]
     if verbose:
-        cmd.append("-v")
+        cmd += ["-c", "1", "-T", "1", "-q", "1000", "-Q", str(PROBE_RATE), "-v"]
+    elif rate:
+        cmd += ["-c", "4", "-T", "2", "-q", "20000", "-Q", str(rate)]
+    else:
+        cmd += ["-c", "4", "-q", "100", "-T", "2"]
     return subprocess.Popen(cmd, stdout=out or subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def udp_drops(port):
+    """Datagrams the kernel dropped at the server's own UDP sockets (the drops column of
+    /proc/net/udp and udp6 for sockets bound to port): losses that are the server's, not the client's."""
+    total = 0
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 12 and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                total += int(fields[-1])
+    return total
+
+
+def fixed_rate(port, queries, seconds, rate, probe_path):
+    """The fixed-rate load (summary only) and the latency probe (per reply, into probe_path) together."""
+    drops = udp_drops(port)
+    load = dnsperf(port, queries, seconds, rate - PROBE_RATE)
+    probe_out = open(probe_path, "w")
+    probe = dnsperf(port, queries, seconds, verbose=True, out=probe_out)
+    return load, probe, probe_out, port, drops
+
+
+def fixed_rate_done(load, probe, probe_out, port, drops, probe_path):
+    """Sent and lost over both clients, with the probe's per-reply latencies."""
+    text = load.communicate()[0]
+    probe.wait()
+    probe_out.close()
+    probe_text = open(probe_path, errors="replace").read()
+    a, b = dnsperf_summary(text), dnsperf_summary(probe_text[-4000:])
+    total = {k: (a[k] or 0) + (b[k] or 0) for k in ("sent", "completed", "lost", "qps")}
+    total["avg_lat_s"] = a["avg_lat_s"]
+    total["load_lost"], total["probe_lost"] = a["lost"], b["lost"]
+    total["server_socket_drops"] = udp_drops(port) - drops
+    return total, latencies(probe_path)
 
 
 def dnsperf_summary(text):
@@ -346,39 +394,31 @@ def big_run(label, server, port, zone_file, trigger, run, queries, rate_from=Non
     rate = rate_from or int(peak_qps * 0.5)
     log(f"{label}: closed-loop peak {peak_qps:.0f} qps; fixed rate {rate} qps")
     idle_path = os.path.join(run, f"dnsperf-{label}-idle.txt")
-    with open(idle_path, "w") as out:
-        dnsperf(port, queries, 10, rate, True, out).wait()
-    idle_text = open(idle_path, errors="replace").read()
-    idle = dnsperf_summary(idle_text[-4000:])
-    idle_lat = latencies(idle_path)
+    idle, idle_lat = fixed_rate_done(*fixed_rate(port, queries, 10, rate, idle_path), idle_path)
     os.remove(idle_path) if not os.environ.get("KEEP") else None
 
     tmp = with_serial(zone_file, zone_file, 3)
     seconds = int(2 + reload_s * 2 + 4)
     load_path = os.path.join(run, f"dnsperf-{label}-reload.txt")
-    with open(load_path, "w") as out:
-        p = dnsperf(port, queries, seconds, rate, True, out)
-        start = time.monotonic()
-        time.sleep(2)
-        t0 = time.monotonic()
-        os.rename(tmp, zone_file)
-        trigger()
-        t1 = wait_serial(server, port, "big.test", 3, timeout=seconds)
-        p.wait()
-    text = open(load_path, errors="replace").read()
-    loaded = dnsperf_summary(text[-4000:])
-    lat = latencies(load_path)
+    clients = fixed_rate(port, queries, seconds, rate, load_path)
+    start = time.monotonic()
+    time.sleep(2)
+    t0 = time.monotonic()
+    os.rename(tmp, zone_file)
+    trigger()
+    t1 = wait_serial(server, port, "big.test", 3, timeout=seconds)
+    loaded, lat = fixed_rate_done(*clients, load_path)
     os.remove(load_path) if not os.environ.get("KEEP") else None
-    # replies arrive in order at the fixed rate: reply k was sent about k / rate after the start
-    lo, hi = int((t0 - start) * rate), int((t1 - start) * rate) + 1
+    # the probe's replies arrive in order at its fixed rate: reply k was sent about k / rate after the start
+    lo, hi = int((t0 - start) * PROBE_RATE), int((t1 - start) * PROBE_RATE) + 1
     window = lat[lo:hi]
     result = {"load_s": load_s, "steady": steady, "reload_s": reload_s, "reload_peak_mib": peak,
               "after_reload": after, "peak_qps": peak_qps, "rate": rate,
               "idle": {**idle, "p99_s": p99(idle_lat), "max_s": max(idle_lat) if idle_lat else None},
               "under_load": {**loaded, "reload_s": t1 - t0, "p99_all_s": p99(lat), "p99_reload_s": p99(window),
                              "window_replies": len(window), "max_s": max(lat) if lat else None}}
-    log(f"{label}: at {rate} qps idle p99 {result['idle']['p99_s']}, lost {idle['lost']}; during reload "
-        f"({t1 - t0:.2f} s) p99 {result['under_load']['p99_reload_s']}, lost {loaded['lost']}")
+    log(f"{label}: at {rate} qps idle p99 {result['idle']['p99_s']}, lost {idle['lost']:.0f} (load {idle['load_lost']}, probe {idle['probe_lost']}, dropped at the server's sockets {idle['server_socket_drops']}); during reload "
+        f"({t1 - t0:.2f} s) p99 {result['under_load']['p99_reload_s']}, lost {loaded['lost']} (dropped at the server's sockets {loaded['server_socket_drops']})")
     server.stop()
     return result
 

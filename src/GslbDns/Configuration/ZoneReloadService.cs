@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using GslbDns.Hosting;
 using GslbDns.Observability;
 using GslbDns.Steering.Geo;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +32,14 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
     {
         _loader = loader;
         // A reload must never take the server down; the old zones keep serving.
-        _reloads = new DebouncedReload(() => loader.Load(), e => Log.WatcherError(logger, e));
+        _reloads = new DebouncedReload(() =>
+        {
+            using (GcLatencyScope.SustainedLowLatency())
+            {
+                loader.Load();
+            }
+            HeapAfterLoad.CollectReplacedInBackground();
+        }, e => Log.WatcherError(logger, e));
         _geo = geo;
         _options = options;
         _logger = logger;
@@ -48,6 +56,7 @@ public sealed class ZoneReloadService : IHostedService, IDisposable
         };
         _stamp = FolderStamp.Of(_loader.Folder);
         _loader.LoadInitial();
+        HeapAfterLoad.CompactBeforeServing();
         Volatile.Write(ref _loaded, true);
         if (_options.WatchZones)
         {

@@ -16,10 +16,15 @@ public sealed class DnsName : IEquatable<DnsName>
 
     private readonly byte[] _wire;
 
+    // Hashed once: a zone load puts each owner through several dictionaries, and the object has
+    // room for it beside LabelCount (its size does not change).
+    private readonly int _hash;
+
     private DnsName(byte[] wire, int labelCount)
     {
         _wire = wire;
         LabelCount = labelCount;
+        _hash = WireComparer.Hash(wire);
     }
 
     /// <summary>Wire form, lower case, ending in the root label.</summary>
@@ -75,17 +80,20 @@ public sealed class DnsName : IEquatable<DnsName>
     /// Parses presentation format (RFC 1035 §5.1): labels separated by dots, \X and \DDD escapes.
     /// A name without a trailing dot is relative to <paramref name="origin"/>; "@" is the origin.
     /// </summary>
-    public static bool TryParse(string text, DnsName? origin, out DnsName name, out string error)
+    public static bool TryParse(ReadOnlySpan<char> text, DnsName? origin, out DnsName name, out string error)
     {
         name = Root;
-        if (!NameText.TryToWire(text, origin is null ? default : origin.Wire, origin is not null, out var wire, out error))
+        Span<byte> wire = stackalloc byte[MaxWireLength];
+        if (!NameText.TryToWire(text, origin is null ? default : origin.Wire, origin is not null, wire, out int written, out error))
         {
             return false;
         }
-        FoldCase(wire);
+        if (written == 1) return true;
+        var bytes = wire[..written].ToArray();
+        FoldCase(bytes);
         int labels = 0;
-        for (int pos = 0; wire[pos] != 0; pos += wire[pos] + 1) labels++;
-        name = labels == 0 ? Root : new DnsName(wire, labels);
+        for (int pos = 0; bytes[pos] != 0; pos += bytes[pos] + 1) labels++;
+        name = new DnsName(bytes, labels);
         return true;
     }
 
@@ -132,7 +140,7 @@ public sealed class DnsName : IEquatable<DnsName>
 
     public override bool Equals(object? obj) => obj is DnsName other && Equals(other);
 
-    public override int GetHashCode() => WireComparer.Hash(_wire);
+    public override int GetHashCode() => _hash;
 
     public static bool operator ==(DnsName? a, DnsName? b) => a is null ? b is null : a.Equals(b);
 

@@ -14,28 +14,47 @@ public static class NameText
     /// Converts <paramref name="text"/> (RFC 1035 §5.1: "@" is the origin, a name without a trailing
     /// dot is relative to the origin, "\X" and "\DDD" escape a character).
     /// </summary>
-    public static bool TryToWire(string text, ReadOnlySpan<byte> originWire, bool hasOrigin, out byte[] wire, out string error)
+    public static bool TryToWire(ReadOnlySpan<char> text, ReadOnlySpan<byte> originWire, bool hasOrigin, out byte[] wire, out string error)
     {
-        wire = [];
+        Span<byte> buffer = stackalloc byte[MaxWireLength];
+        if (!TryToWire(text, originWire, hasOrigin, buffer, out int written, out error))
+        {
+            wire = [];
+            return false;
+        }
+        wire = buffer[..written].ToArray();
+        return true;
+    }
+
+    /// <summary>
+    /// As above, into <paramref name="destination"/> (at least 255 octets), so a caller that copies the
+    /// name on (into RDATA, or a name it reuses) allocates nothing here.
+    /// </summary>
+    public static bool TryToWire(ReadOnlySpan<char> text, ReadOnlySpan<byte> originWire, bool hasOrigin, Span<byte> destination,
+        out int written, out string error)
+    {
+        written = 0;
         error = "";
         if (text.Length == 0)
         {
             error = "empty name";
             return false;
         }
-        if (text == "@")
+        if (text is "@")
         {
             if (!hasOrigin)
             {
                 error = "'@' used with no origin";
                 return false;
             }
-            wire = originWire.ToArray();
+            originWire.CopyTo(destination);
+            written = originWire.Length;
             return true;
         }
-        if (text == ".")
+        if (text is ".")
         {
-            wire = [0];
+            destination[0] = 0;
+            written = 1;
             return true;
         }
 
@@ -77,7 +96,7 @@ public static class NameText
                     value = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
                     if (value > 255)
                     {
-                        error = $"escape \\{text.Substring(i + 1, 3)} is over 255 in name '{text}'";
+                        error = $"escape \\{text.Slice(i + 1, 3)} is over 255 in name '{text}'";
                         return false;
                     }
                     i += 3;
@@ -126,9 +145,10 @@ public static class NameText
             error = $"name '{text}' is longer than {MaxWireLength} octets";
             return false;
         }
-        wire = new byte[total];
-        buffer[..end].CopyTo(wire);
-        if (!absolute) originWire.CopyTo(wire.AsSpan(end));
+        buffer[..end].CopyTo(destination);
+        if (absolute) destination[end] = 0;
+        else originWire.CopyTo(destination[end..]);
+        written = total;
         return true;
     }
 

@@ -39,6 +39,10 @@ public static class RecordTypeNames
     public static string ToText(RecordType type) =>
         Enum.IsDefined(type) ? type.ToString() : "TYPE" + ((ushort)type).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    // Built once: a zone file asks for a type on every record.
+    private static readonly (string Name, RecordType Type)[] Mnemonics =
+        [.. Enum.GetValues<RecordType>().Select(type => (type.ToString(), type))];
+
     /// <summary>Parses a mnemonic (case-insensitive) or TYPEnnn.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out RecordType type)
     {
@@ -48,9 +52,9 @@ public static class RecordTypeNames
             type = (RecordType)n;
             return true;
         }
-        foreach (var candidate in Enum.GetValues<RecordType>())
+        foreach (var (name, candidate) in Mnemonics)
         {
-            if (text.Equals(candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            if (text.Equals(name, StringComparison.OrdinalIgnoreCase))
             {
                 type = candidate;
                 return true;

@@ -10,7 +10,7 @@ public sealed class WireComparer : IEqualityComparer<DnsName>, IAlternateEqualit
 
     public bool Equals(DnsName? x, DnsName? y) => x is null ? y is null : x.Equals(y);
 
-    public int GetHashCode(DnsName obj) => Hash(obj.Wire);
+    public int GetHashCode(DnsName obj) => obj.GetHashCode();
 
     public bool Equals(ReadOnlySpan<byte> alternate, DnsName other) => alternate.SequenceEqual(other.Wire);
 

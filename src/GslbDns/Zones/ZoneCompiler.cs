@@ -13,69 +13,115 @@ public static class ZoneCompiler
 {
     public static CompiledZone Compile(DnsName origin, IReadOnlyList<ZoneRecord> records, string source)
     {
-        var nodes = new Dictionary<DnsName, ZoneNode>(WireComparer.Instance);
-        var byOwner = new Dictionary<DnsName, List<ZoneRecord>>(WireComparer.Instance);
-        foreach (var record in records)
-        {
-            if (!byOwner.TryGetValue(record.Owner, out var list))
-            {
-                byOwner[record.Owner] = list = [];
-            }
-            list.Add(record);
-        }
+        var owners = OwnerGroups.Of(records);
+        // Owners plus a margin for empty non-terminals; sized once instead of doubling through a million.
+        var nodes = new Dictionary<DnsName, ZoneNode>(owners.Count + owners.Count / 8 + 1, WireComparer.Instance);
+        var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
 
         int recordCount = 0;
-        foreach (var (owner, ownerRecords) in byOwner)
+        var sets = new List<RRSet>();
+        var unique = new List<byte[]>();
+        for (int o = 0; o < owners.Count; o++)
         {
-            var node = GetOrAddWithAncestors(nodes, owner, origin);
-            var sets = new List<RRSet>();
-            foreach (var group in ownerRecords.GroupBy(r => r.Type).OrderBy(g => (ushort)g.Key))
+            var group = owners[o];
+            SortByType(group, records);
+            var owner = records[group[0]].Owner;
+            var node = GetOrAddWithAncestors(nodes, lookup, owner, origin);
+            sets.Clear();
+            for (int i = 0; i < group.Length;)
             {
+                var type = records[group[i]].Type;
                 // RFC 2181 §5.2: one TTL per RRset; the first one read wins.
-                uint ttl = group.First().Ttl;
-                var unique = new List<byte[]>();
-                foreach (var r in group)
+                uint ttl = records[group[i]].Ttl;
+                unique.Clear();
+                for (; i < group.Length && records[group[i]].Type == type; i++)
                 {
-                    if (!unique.Any(u => u.AsSpan().SequenceEqual(r.Data))) unique.Add(r.Data);
+                    var data = records[group[i]].Data;
+                    if (!Contains(unique, data)) unique.Add(data);
                 }
                 recordCount += unique.Count;
-                sets.Add(new RRSet(group.Key, ttl, [.. unique.Select(d => new Rdata(d, CompressibleNames(group.Key, d)))]));
+                var rdata = new Rdata[unique.Count];
+                for (int k = 0; k < rdata.Length; k++) rdata[k] = new Rdata(unique[k], CompressibleNames(type, unique[k]));
+                sets.Add(new RRSet(type, ttl, rdata));
             }
             node.Sets = [.. sets];
         }
-        GetOrAddWithAncestors(nodes, origin, origin);
+        GetOrAddWithAncestors(nodes, lookup, origin, origin);
 
-        LinkNodes(nodes, origin);
-        ResolveAdditional(nodes, origin);
+        LinkNodes(nodes, lookup, origin);
+        ResolveAdditional(nodes, lookup, origin);
 
         var apex = nodes[origin];
         var soa = apex.Find(RecordType.SOA) ?? throw new InvalidOperationException($"zone {origin} has no SOA");
         return new CompiledZone(origin, nodes, soa, ReadSerial(soa.Records[0].Bytes), recordCount, source);
     }
 
-    private static ZoneNode GetOrAddWithAncestors(Dictionary<DnsName, ZoneNode> nodes, DnsName name, DnsName origin)
+    /// <summary>Stable insertion sort of one owner's records by type: a handful of records each.</summary>
+    private static void SortByType(Span<int> group, IReadOnlyList<ZoneRecord> records)
+    {
+        for (int i = 1; i < group.Length; i++)
+        {
+            int item = group[i];
+            var type = (ushort)records[item].Type;
+            int j = i - 1;
+            while (j >= 0 && (ushort)records[group[j]].Type > type)
+            {
+                group[j + 1] = group[j];
+                j--;
+            }
+            group[j + 1] = item;
+        }
+    }
+
+    private static bool Contains(List<byte[]> unique, byte[] data)
+    {
+        foreach (var u in unique)
+        {
+            if (u.AsSpan().SequenceEqual(data)) return true;
+        }
+        return false;
+    }
+
+    private static ZoneNode GetOrAddWithAncestors(Dictionary<DnsName, ZoneNode> nodes,
+        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName name, DnsName origin)
     {
         if (nodes.TryGetValue(name, out var existing)) return existing;
         var node = new ZoneNode(name);
         nodes[name] = node;
-        if (!name.Equals(origin) && name.LabelCount > origin.LabelCount)
+        // Ancestors up to the first one already present; a DnsName is made only for those missing.
+        var wire = name.Wire;
+        int labels = name.LabelCount;
+        int pos = 0;
+        while (labels > origin.LabelCount)
         {
-            GetOrAddWithAncestors(nodes, name.Parent(), origin);
+            pos += wire[pos] + 1;
+            labels--;
+            if (lookup.ContainsKey(wire[pos..])) break;
+            var ancestor = DnsName.FromWire(wire[pos..]);
+            nodes[ancestor] = new ZoneNode(ancestor);
         }
         return node;
     }
 
-    private static void LinkNodes(Dictionary<DnsName, ZoneNode> nodes, DnsName origin)
+    private static void LinkNodes(Dictionary<DnsName, ZoneNode> nodes,
+        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName origin)
     {
-        foreach (var node in nodes.Values.OrderBy(n => n.Name.LabelCount))
+        // Parents before children, so a parent's Delegation is set when its children read it.
+        var ordered = new ZoneNode[nodes.Count];
+        nodes.Values.CopyTo(ordered, 0);
+        var depth = new int[ordered.Length];
+        for (int i = 0; i < ordered.Length; i++) depth[i] = ordered[i].Name.LabelCount;
+        Array.Sort(depth, ordered);
+        foreach (var node in ordered)
         {
             var cname = node.Find(RecordType.CNAME);
             if (cname is not null)
             {
                 node.CnameTarget = DnsName.FromWire(cname.Records[0].Bytes);
             }
-            if (node.Name.Equals(origin)) continue;
-            var parent = nodes[node.Name.Parent()];
+            if (node.Name.LabelCount <= origin.LabelCount) continue;
+            var wire = node.Name.Wire;
+            var parent = lookup[wire[(wire[0] + 1)..]];
             // The topmost cut wins: data below a lower NS is occluded by the higher one.
             node.Delegation = parent.Delegation ?? (node.Find(RecordType.NS) is not null ? node : null);
             if (node.Name.IsWildcard)
@@ -85,8 +131,11 @@ public static class ZoneCompiler
         }
     }
 
-    private static void ResolveAdditional(Dictionary<DnsName, ZoneNode> nodes, DnsName origin)
+    private static void ResolveAdditional(Dictionary<DnsName, ZoneNode> nodes,
+        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName origin)
     {
+        var additional = new List<OwnedRRSet>();
+        Span<byte> target = stackalloc byte[DnsName.MaxWireLength];
         foreach (var node in nodes.Values)
         {
             foreach (var set in node.Sets)
@@ -100,24 +149,37 @@ public static class ZoneCompiler
                 };
                 if (targetOffset < 0) continue;
                 bool isReferral = set.Type == RecordType.NS && node.Delegation == node;
-                var additional = new List<OwnedRRSet>();
+                additional.Clear();
                 foreach (var record in set.Records)
                 {
-                    var target = DnsName.FromWire(record.Bytes.AsSpan(targetOffset));
-                    if (target.IsRoot || !target.IsAtOrBelow(origin)) continue;
-                    if (!nodes.TryGetValue(target, out var targetNode)) continue;
+                    var data = record.Bytes.AsSpan(targetOffset);
+                    int length = MessageWriter.WireNameLength(data);
+                    if (length <= 1) continue;
+                    var name = target[..length];
+                    data[..length].CopyTo(name);
+                    DnsName.FoldCase(name);
+                    if (!lookup.TryGetValue(name, out var targetNode) || !targetNode.Name.IsAtOrBelow(origin)) continue;
                     // Below a cut only glue counts, and only for the referral itself (RFC 9471).
                     if (targetNode.Delegation is not null && !isReferral) continue;
-                    if (additional.Any(a => a.Owner.Equals(target))) continue;
+                    if (Listed(additional, targetNode.Name)) continue;
                     foreach (var type in (ReadOnlySpan<RecordType>)[RecordType.A, RecordType.AAAA])
                     {
                         var addresses = targetNode.Find(type);
-                        if (addresses is not null) additional.Add(new OwnedRRSet(target, addresses));
+                        if (addresses is not null) additional.Add(new OwnedRRSet(targetNode.Name, addresses));
                     }
                 }
-                set.Additional = [.. additional];
+                if (additional.Count > 0) set.Additional = [.. additional];
             }
         }
+    }
+
+    private static bool Listed(List<OwnedRRSet> additional, DnsName owner)
+    {
+        foreach (var a in additional)
+        {
+            if (ReferenceEquals(a.Owner, owner)) return true;
+        }
+        return false;
     }
 
     /// <summary>RFC 3597 §4: only the RFC 1035 types may have their RDATA names compressed.</summary>

@@ -25,3 +25,45 @@ public class RRsetNormalizerTests
         Assert.Equal([60u, 10u, 60u], result.Select(r => r.Ttl));
     }
 }
+
+public class RRsetNormalizerReferenceTests
+{
+    /// <summary>The rule written the plain way: a set of (owner, type, octets) seen, the first TTL per RRset.</summary>
+    private static List<ZoneRecord> Reference(IReadOnlyList<ZoneRecord> records)
+    {
+        var firstTtl = new Dictionary<(DnsName, RecordType), uint>();
+        var seen = new HashSet<(DnsName, RecordType, string)>();
+        var result = new List<ZoneRecord>();
+        foreach (var record in records)
+        {
+            if (!seen.Add((record.Owner, record.Type, Convert.ToHexString(record.Data)))) continue;
+            if (!firstTtl.TryGetValue((record.Owner, record.Type), out uint ttl)) firstTtl.Add((record.Owner, record.Type), ttl = record.Ttl);
+            result.Add(record with { Ttl = ttl });
+        }
+        return result;
+    }
+
+    [Fact]
+    public void RandomRecordsWithDuplicates_NormalizeAsTheReferenceRule()
+    {
+        var rng = new Random(11);
+        var records = new List<ZoneRecord>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            var owner = DnsName.Parse($"{(rng.Next(2) == 0 ? "n" : "N")}{rng.Next(500)}.test.");
+            var type = rng.Next(3) switch { 0 => RecordType.A, 1 => RecordType.TXT, _ => RecordType.MX };
+            byte[] data = [(byte)rng.Next(4), (byte)rng.Next(3)];
+            records.Add(new ZoneRecord(owner, type, (uint)rng.Next(1, 5) * 60, data, new SourceLocation("z.zone", i + 1)));
+        }
+
+        var expected = Reference(records);
+        var actual = RRsetNormalizer.Normalize(records);
+
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Source, actual[i].Source);
+            Assert.Equal(expected[i].Ttl, actual[i].Ttl);
+        }
+    }
+}

@@ -8,10 +8,17 @@ namespace GslbDns.Zones.Reading;
 /// </summary>
 internal static class CharacterStringText
 {
-    public static bool TryDecode(string text, out byte[] octets, out string error)
+    public static bool TryDecode(ReadOnlySpan<char> text, out byte[] octets, out string error)
     {
-        var bytes = new List<byte>(text.Length);
-        Span<byte> utf8 = stackalloc byte[4];
+        var builder = new RdataBuilder();
+        bool ok = TryAppend(text, builder, out error);
+        octets = ok ? builder.ToArray() : [];
+        return ok;
+    }
+
+    /// <summary>Appends the decoded octets to <paramref name="into"/> (nothing is taken back on failure).</summary>
+    public static bool TryAppend(ReadOnlySpan<char> text, RdataBuilder into, out string error)
+    {
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
@@ -19,7 +26,6 @@ internal static class CharacterStringText
             {
                 if (i + 1 >= text.Length)
                 {
-                    octets = [];
                     error = $"'{text}' ends in a lone '\\'";
                     return false;
                 }
@@ -27,18 +33,16 @@ internal static class CharacterStringText
                 {
                     if (i + 3 >= text.Length || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
                     {
-                        octets = [];
                         error = $"bad \\DDD escape in '{text}'";
                         return false;
                     }
                     int value = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
                     if (value > 255)
                     {
-                        octets = [];
-                        error = $"escape \\{text.Substring(i + 1, 3)} is over 255 in '{text}'";
+                        error = $"escape \\{text.Slice(i + 1, 3)} is over 255 in '{text}'";
                         return false;
                     }
-                    bytes.Add((byte)value);
+                    into.UInt8((byte)value);
                     i += 3;
                     continue;
                 }
@@ -47,22 +51,22 @@ internal static class CharacterStringText
             }
             if (c < 0x80)
             {
-                bytes.Add((byte)c);
+                into.UInt8((byte)c);
                 continue;
             }
+            var utf8 = into.Reserve(4);
             int length;
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                length = Encoding.UTF8.GetBytes(text.AsSpan(i, 2), utf8);
+                length = Encoding.UTF8.GetBytes(text.Slice(i, 2), utf8);
                 i++;
             }
             else
             {
-                length = Encoding.UTF8.GetBytes(text.AsSpan(i, 1), utf8);
+                length = Encoding.UTF8.GetBytes(text.Slice(i, 1), utf8);
             }
-            for (int k = 0; k < length; k++) bytes.Add(utf8[k]);
+            into.Unreserve(4 - length);
         }
-        octets = bytes.ToArray();
         error = "";
         return true;
     }

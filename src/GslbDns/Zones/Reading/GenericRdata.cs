@@ -12,14 +12,14 @@ internal static class GenericRdata
     public const string Marker = "\\#";
 
     public static bool Starts(IReadOnlyList<MasterFileToken> tokens, int index) =>
-        index < tokens.Count && !tokens[index].IsQuoted && tokens[index].Text == Marker;
+        index < tokens.Count && !tokens[index].IsQuoted && tokens[index].Is(Marker);
 
     public static byte[] Parse(RecordType type, RdataFields fields)
     {
         fields.Next("'\\#'");
         var lengthToken = fields.Next("RDATA length");
         if (lengthToken.IsQuoted
-            || !int.TryParse(lengthToken.Text, NumberStyles.None, CultureInfo.InvariantCulture, out int length)
+            || !int.TryParse(lengthToken.Span, NumberStyles.None, CultureInfo.InvariantCulture, out int length)
             || length > RdataTextParser.MaxRdataLength)
         {
             throw new ZoneSyntaxException(lengthToken.Line, $"{fields.TypeText}: bad generic RDATA length '{lengthToken.Text}': expected a number from 0 to {RdataTextParser.MaxRdataLength}");

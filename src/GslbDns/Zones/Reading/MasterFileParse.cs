@@ -24,6 +24,15 @@ internal sealed class MasterFileParse
     private uint? _defaultTtl;
     private uint? _lastTtl;
 
+    // Scratch space shared by every record read.
+    private readonly RdataFields _fields = new();
+    private readonly RdataBuilder _builder = new();
+
+    // The owner field that gave _previousOwner, and the origin it was read against: the same text
+    // under the same origin is the same name, parsed once (most zones write a name on each of its lines).
+    private MasterFileToken _previousOwnerToken;
+    private DnsName? _previousOwnerOrigin;
+
     public MasterFileParse(string? root, DnsName? origin)
     {
         _root = root;
@@ -54,19 +63,14 @@ internal sealed class MasterFileParse
         if (fullPath is not null) _includeChain.Add(fullPath);
         // Syntax problems found while splitting are merged in by line, so the report reads in file order.
         var found = new List<ZoneProblem>();
-        var entries = MasterFileTokenizer.Split(text, display, found);
-        var splitProblems = found.OrderBy(p => p.Location.Line).ToList();
-        int nextSplitProblem = 0;
-        foreach (var entry in entries)
+        var tokenizer = new MasterFileTokenizer(text, display, found);
+        while (tokenizer.TryNext(out var entry))
         {
-            while (nextSplitProblem < splitProblems.Count && splitProblems[nextSplitProblem].Location.Line < entry.Line)
-            {
-                _problems.Add(splitProblems[nextSplitProblem++]);
-            }
+            if (found.Count > 0) MergeSplitProblems(found, entry.Line);
             try
             {
                 var first = entry.Tokens[0];
-                if (!first.IsQuoted && first.Text.StartsWith('$'))
+                if (!first.IsQuoted && first.Span.StartsWith('$'))
                 {
                     if (!entry.HasOwnerField)
                     {
@@ -90,8 +94,18 @@ internal sealed class MasterFileParse
                     $"cannot read this entry: unexpected {e.GetType().Name}: {e.Message}"));
             }
         }
-        _problems.AddRange(splitProblems.Skip(nextSplitProblem));
+        MergeSplitProblems(found, int.MaxValue);
         if (fullPath is not null) _includeChain.RemoveAt(_includeChain.Count - 1);
+    }
+
+    /// <summary>Moves the splitting problems of lines before <paramref name="line"/> into the report, in line order.</summary>
+    private void MergeSplitProblems(List<ZoneProblem> found, int line)
+    {
+        var ordered = found.OrderBy(p => p.Location.Line).ToList();
+        int taken = 0;
+        while (taken < ordered.Count && ordered[taken].Location.Line < line) _problems.Add(ordered[taken++]);
+        found.Clear();
+        found.AddRange(ordered.Skip(taken));
     }
 
     private void Directive(MasterFileEntry entry, string? fullPath, string display)
@@ -106,7 +120,7 @@ internal sealed class MasterFileParse
                 break;
             case "$TTL":
                 ExpectArguments(entry, 1, 1, "$TTL <ttl>");
-                if (!TtlText.TryParseTtl(tokens[1].Text, out uint ttl, out string error))
+                if (!TtlText.TryParseTtl(tokens[1].Span, out uint ttl, out string error))
                 {
                     throw new ZoneSyntaxException(tokens[1].Line, $"$TTL: {error}");
                 }
@@ -135,7 +149,7 @@ internal sealed class MasterFileParse
     private (DnsName Name, byte[] Wire) AbsoluteName(MasterFileToken token, string what)
     {
         if (token.IsQuoted) throw new ZoneSyntaxException(token.Line, $"{what}: a name must not be quoted");
-        if (!NameText.TryToWire(token.Text, _originWire ?? [], _originWire is not null, out var wire, out string error))
+        if (!NameText.TryToWire(token.Span, _originWire ?? [], _originWire is not null, out var wire, out string error))
         {
             throw new ZoneSyntaxException(token.Line, $"{what}: bad name '{token.Text}': {error}");
         }
@@ -151,7 +165,7 @@ internal sealed class MasterFileParse
         {
             throw new ZoneSyntaxException(entry.Line, "$INCLUDE cannot be used here: this text was read without a zones folder");
         }
-        if (!CharacterStringText.TryDecode(fileToken.Text, out var nameOctets, out string decodeError))
+        if (!CharacterStringText.TryDecode(fileToken.Span, out var nameOctets, out string decodeError))
         {
             throw new ZoneSyntaxException(entry.Line, $"$INCLUDE: bad file name: {decodeError}");
         }
@@ -191,6 +205,8 @@ internal sealed class MasterFileParse
         {
             (_origin, _originWire) = savedOrigin;
             _previousOwner = savedOwner;
+            // The remembered owner text was the included file's: it no longer names _previousOwner.
+            _previousOwnerOrigin = null;
         }
     }
 
@@ -216,11 +232,7 @@ internal sealed class MasterFileParse
         {
             var ownerToken = tokens[0];
             if (ownerToken.IsQuoted) throw new ZoneSyntaxException(ownerToken.Line, "owner name must not be quoted");
-            if (!DnsName.TryParse(ownerToken.Text, _origin, out owner, out string error))
-            {
-                throw new ZoneSyntaxException(ownerToken.Line, $"bad owner name '{ownerToken.Text}': {error}");
-            }
-            _previousOwner = owner;
+            owner = Owner(ownerToken);
             index = 1;
         }
         else
@@ -236,9 +248,9 @@ internal sealed class MasterFileParse
         while (index < tokens.Count && !tokens[index].IsQuoted)
         {
             var token = tokens[index];
-            if (explicitTtl is null && char.IsAsciiDigit(token.Text[0]))
+            if (explicitTtl is null && token.Length > 0 && char.IsAsciiDigit(token.Span[0]))
             {
-                if (!TtlText.TryParseTtl(token.Text, out uint ttl, out string error))
+                if (!TtlText.TryParseTtl(token.Span, out uint ttl, out string error))
                 {
                     throw new ZoneSyntaxException(token.Line, error);
                 }
@@ -246,7 +258,7 @@ internal sealed class MasterFileParse
                 index++;
                 continue;
             }
-            if (!classSeen && ClassText.IsClass(token.Text, out bool isInternet))
+            if (!classSeen && ClassText.IsClass(token.Span, out bool isInternet))
             {
                 if (!isInternet)
                 {
@@ -261,7 +273,7 @@ internal sealed class MasterFileParse
 
         if (index >= tokens.Count) throw new ZoneSyntaxException(tokens[^1].Line, "missing record type");
         var typeToken = tokens[index];
-        if (typeToken.IsQuoted || !RecordTypeNames.TryParse(typeToken.Text, out var type))
+        if (typeToken.IsQuoted || !RecordTypeNames.TryParse(typeToken.Span, out var type))
         {
             string hint = char.IsAsciiDigit(typeToken.Text.FirstOrDefault()) ? " (a second TTL?)" : "";
             throw new ZoneSyntaxException(typeToken.Line, $"unknown record type '{typeToken.Text}'{hint}");
@@ -272,10 +284,11 @@ internal sealed class MasterFileParse
         }
         index++;
 
-        var fields = new RdataFields(typeToken.Text.ToUpperInvariant(), tokens, index, _originWire, entry.Line);
+        var fields = _fields;
+        fields.Reset(typeToken, tokens, index, _originWire, entry.Line);
         byte[] data = GenericRdata.Starts(tokens, index)
             ? GenericRdata.Parse(type, fields)
-            : RdataTextParser.Parse(type, fields);
+            : RdataTextParser.Parse(type, fields, _builder);
 
         uint recordTtl = ChooseTtl(explicitTtl, type, data, entry.Line);
 
@@ -284,6 +297,22 @@ internal sealed class MasterFileParse
             throw new ZoneSyntaxException(entry.Line, $"owner '{owner}' is outside the zone '{_apex}'");
         }
         _records.Add(new ZoneRecord(owner, type, recordTtl, data, new SourceLocation(display, entry.Line)));
+    }
+
+    private DnsName Owner(MasterFileToken token)
+    {
+        if (_previousOwner is not null && ReferenceEquals(_previousOwnerOrigin, _origin) && token.Span.SequenceEqual(_previousOwnerToken.Span))
+        {
+            return _previousOwner;
+        }
+        if (!DnsName.TryParse(token.Span, _origin, out var owner, out string error))
+        {
+            throw new ZoneSyntaxException(token.Line, $"bad owner name '{token.Text}': {error}");
+        }
+        _previousOwner = owner;
+        _previousOwnerToken = token;
+        _previousOwnerOrigin = _origin;
+        return owner;
     }
 
     /// <summary>

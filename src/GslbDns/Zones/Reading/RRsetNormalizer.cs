@@ -11,18 +11,38 @@ public static class RRsetNormalizer
 {
     public static IReadOnlyList<ZoneRecord> Normalize(IReadOnlyList<ZoneRecord> records)
     {
-        var firstTtl = new Dictionary<(DnsName, RecordType), uint>();
-        var seen = new HashSet<(DnsName, RecordType, string)>();
+        // Each RRset is a chain through the kept records (first kept index -> next -> ...), so a
+        // duplicate is found by comparing octets along its own set only: no key per record.
+        var firstOfSet = new Dictionary<(DnsName, RecordType), int>(records.Count);
+        var nextInSet = new int[records.Count];
         var result = new List<ZoneRecord>(records.Count);
         foreach (var record in records)
         {
-            if (!seen.Add((record.Owner, record.Type, Convert.ToHexString(record.Data)))) continue;
-            if (!firstTtl.TryGetValue((record.Owner, record.Type), out uint ttl))
+            int kept = result.Count;
+            if (firstOfSet.TryGetValue((record.Owner, record.Type), out int first))
             {
-                ttl = record.Ttl;
-                firstTtl.Add((record.Owner, record.Type), ttl);
+                int last = first;
+                bool duplicate = false;
+                for (int i = first; i >= 0; i = nextInSet[i])
+                {
+                    last = i;
+                    if (result[i].Data.AsSpan().SequenceEqual(record.Data))
+                    {
+                        duplicate = true;
+                        break;
+                    }
+                }
+                if (duplicate) continue;
+                nextInSet[last] = kept;
+                uint ttl = result[first].Ttl;
+                result.Add(ttl == record.Ttl ? record : record with { Ttl = ttl });
             }
-            result.Add(ttl == record.Ttl ? record : record with { Ttl = ttl });
+            else
+            {
+                firstOfSet.Add((record.Owner, record.Type), kept);
+                result.Add(record);
+            }
+            nextInSet[kept] = -1;
         }
         return result;
     }

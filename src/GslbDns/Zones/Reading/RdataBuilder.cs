@@ -2,48 +2,67 @@ using System.Buffers.Binary;
 
 namespace GslbDns.Zones.Reading;
 
-/// <summary>Accumulates RDATA octets in network byte order.</summary>
+/// <summary>
+/// Accumulates RDATA octets in network byte order. One builder serves every record of a file
+/// (<see cref="Clear"/> between records), so the only allocation per record is the final copy.
+/// </summary>
 internal sealed class RdataBuilder
 {
-    private readonly List<byte> _octets = new(64);
+    private byte[] _octets = new byte[256];
+    private int _length;
+
+    public void Clear() => _length = 0;
 
     public RdataBuilder UInt8(byte value)
     {
-        _octets.Add(value);
+        Reserve(1)[0] = value;
         return this;
     }
 
     public RdataBuilder UInt16(ushort value)
     {
-        Span<byte> b = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(b, value);
-        _octets.AddRange(b);
+        BinaryPrimitives.WriteUInt16BigEndian(Reserve(2), value);
         return this;
     }
 
     public RdataBuilder UInt32(uint value)
     {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(b, value);
-        _octets.AddRange(b);
+        BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), value);
         return this;
     }
 
     public RdataBuilder Octets(ReadOnlySpan<byte> value)
     {
-        _octets.AddRange(value);
+        value.CopyTo(Reserve(value.Length));
         return this;
     }
 
     /// <summary>A length-prefixed character-string (RFC 1035 §3.3); the caller keeps it to 255 octets.</summary>
     public RdataBuilder CharacterString(ReadOnlySpan<byte> value)
     {
-        _octets.Add((byte)value.Length);
-        _octets.AddRange(value);
-        return this;
+        UInt8((byte)value.Length);
+        return Octets(value);
     }
 
-    public int Length => _octets.Count;
+    public int Length => _length;
 
-    public byte[] ToArray() => _octets.ToArray();
+    /// <summary>Octets written so far, for checks before the copy.</summary>
+    public Span<byte> Written => _octets.AsSpan(0, _length);
+
+    /// <summary>Sets the octet at <paramref name="offset"/> (a length prefix known only afterwards).</summary>
+    public void Patch(int offset, byte value) => _octets[offset] = value;
+
+    /// <summary>Room for <paramref name="count"/> more octets, counted as written; the caller fills it.</summary>
+    public Span<byte> Reserve(int count)
+    {
+        if (_length + count > _octets.Length) Array.Resize(ref _octets, Math.Max(_octets.Length * 2, _length + count));
+        var span = _octets.AsSpan(_length, count);
+        _length += count;
+        return span;
+    }
+
+    /// <summary>Gives back the last <paramref name="count"/> octets of a <see cref="Reserve"/> that used less.</summary>
+    public void Unreserve(int count) => _length -= count;
+
+    public byte[] ToArray() => _octets.AsSpan(0, _length).ToArray();
 }

@@ -4,19 +4,21 @@ namespace GslbDns.Zones.Reading;
 
 /// <summary>
 /// Reads the RDATA fields of one entry in order, turning each into wire octets or failing with a
-/// message that names the record type, the field and the offending text.
+/// message that names the record type, the field and the offending text. One instance serves every
+/// record of a file (<see cref="Reset"/>); names and strings go straight into the record's builder.
 /// </summary>
 internal sealed class RdataFields
 {
-    private readonly IReadOnlyList<MasterFileToken> _tokens;
-    private readonly byte[] _originWire;
-    private readonly bool _hasOrigin;
-    private readonly int _entryLine;
+    private IReadOnlyList<MasterFileToken> _tokens = [];
+    private MasterFileToken _typeToken;
+    private byte[] _originWire = [];
+    private bool _hasOrigin;
+    private int _entryLine;
     private int _index;
 
-    public RdataFields(string typeText, IReadOnlyList<MasterFileToken> tokens, int start, byte[]? originWire, int entryLine)
+    public void Reset(MasterFileToken typeToken, IReadOnlyList<MasterFileToken> tokens, int start, byte[]? originWire, int entryLine)
     {
-        TypeText = typeText;
+        _typeToken = typeToken;
         _tokens = tokens;
         _index = start;
         _originWire = originWire ?? [];
@@ -24,7 +26,8 @@ internal sealed class RdataFields
         _entryLine = entryLine;
     }
 
-    public string TypeText { get; }
+    /// <summary>The type as written, upper-cased: only messages need it, so it is built only for them.</summary>
+    public string TypeText => _typeToken.Text.ToUpperInvariant();
 
     public bool HasMore => _index < _tokens.Count;
 
@@ -39,18 +42,18 @@ internal sealed class RdataFields
         return _tokens[_index++];
     }
 
-    public string NextUnquoted(string what)
+    public MasterFileToken NextUnquoted(string what)
     {
         var token = Next(what);
         if (token.IsQuoted) throw new ZoneSyntaxException(token.Line, $"{TypeText}: {what} must not be quoted");
-        return token.Text;
+        return token;
     }
 
     public ulong NextNumber(string what, ulong max)
     {
         var token = Next(what);
         if (token.IsQuoted
-            || !ulong.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value)
+            || !ulong.TryParse(token.Span, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value)
             || value > max)
         {
             throw new ZoneSyntaxException(token.Line, $"{TypeText}: bad {what} '{token.Text}': expected a number from 0 to {max}");
@@ -72,46 +75,51 @@ internal sealed class RdataFields
         {
             throw new ZoneSyntaxException(token.Line, $"{TypeText}: {what} must not be quoted");
         }
-        if (!TtlText.TryParseSeconds(token.Text, out ulong seconds, out string reason))
+        if (!TtlText.TryParseSeconds(token.Span, out ulong seconds, out string reason))
         {
             throw new ZoneSyntaxException(token.Line, $"{TypeText}: bad {what} '{token.Text}': {reason}");
         }
         return (uint)seconds;
     }
 
-    public byte[] NextName(string what)
+    /// <summary>A name field, appended to <paramref name="into"/> in uncompressed wire form, case kept.</summary>
+    public void Name(RdataBuilder into, string what)
     {
         var token = Next(what);
         if (token.IsQuoted) throw new ZoneSyntaxException(token.Line, $"{TypeText}: {what} must be a name, not a quoted string");
-        if (!NameText.TryToWire(token.Text, _originWire, _hasOrigin, out var wire, out string error))
+        var room = into.Reserve(Protocol.DnsName.MaxWireLength);
+        if (!Protocol.NameText.TryToWire(token.Span, _originWire, _hasOrigin, room, out int written, out string error))
         {
             throw new ZoneSyntaxException(token.Line, $"{TypeText}: bad {what} '{token.Text}': {error}");
         }
-        return wire;
+        into.Unreserve(room.Length - written);
     }
 
-    /// <summary>A character-string (RFC 1035 §3.3): at most 255 octets, quoted or not.</summary>
-    public byte[] NextCharacterString(string what)
+    /// <summary>A character-string (RFC 1035 §3.3): at most 255 octets, quoted or not, length-prefixed.</summary>
+    public void CharacterString(RdataBuilder into, string what)
     {
         var token = Next(what);
-        var octets = Decode(token, what);
-        if (octets.Length > 255)
+        int prefix = into.Length;
+        into.UInt8(0);
+        Decode(token, what, into);
+        int length = into.Length - prefix - 1;
+        if (length > 255)
         {
-            throw new ZoneSyntaxException(token.Line, $"{TypeText}: {what} of {octets.Length} octets is longer than 255 (RFC 1035 §3.3)");
+            throw new ZoneSyntaxException(token.Line, $"{TypeText}: {what} of {length} octets is longer than 255 (RFC 1035 §3.3)");
         }
-        return octets;
+        into.Patch(prefix, (byte)length);
     }
 
     /// <summary>Any number of octets written as one field, quoted or not (the CAA value).</summary>
-    public byte[] NextOctets(string what) => Decode(Next(what), what);
+    public void Octets(RdataBuilder into, string what) => Decode(Next(what), what, into);
 
     /// <summary>All remaining fields joined, for hex or base64 data that may be split by white space.</summary>
     public string RestJoined(string what)
     {
         if (!HasMore) throw new ZoneSyntaxException(Line, $"{TypeText}: missing {what}");
-        var parts = new List<string>();
-        while (HasMore) parts.Add(NextUnquoted(what));
-        return string.Concat(parts);
+        var joined = new System.Text.StringBuilder();
+        while (HasMore) joined.Append(NextUnquoted(what).Span);
+        return joined.ToString();
     }
 
     public void End()
@@ -123,12 +131,11 @@ internal sealed class RdataFields
         }
     }
 
-    private byte[] Decode(MasterFileToken token, string what)
+    private void Decode(MasterFileToken token, string what, RdataBuilder into)
     {
-        if (!CharacterStringText.TryDecode(token.Text, out var octets, out string error))
+        if (!CharacterStringText.TryAppend(token.Span, into, out string error))
         {
             throw new ZoneSyntaxException(token.Line, $"{TypeText}: bad {what}: {error}");
         }
-        return octets;
     }
 }

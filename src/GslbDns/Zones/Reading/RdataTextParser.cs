@@ -11,9 +11,10 @@ internal static class RdataTextParser
     /// <summary>Longest RDATA a record can carry: RDLENGTH is 16 bits (RFC 1035 §3.2.1).</summary>
     public const int MaxRdataLength = ushort.MaxValue;
 
-    public static byte[] Parse(RecordType type, RdataFields fields)
+    /// <summary>The RDATA of one record; <paramref name="builder"/> is scratch space shared by the file's records.</summary>
+    public static byte[] Parse(RecordType type, RdataFields fields, RdataBuilder builder)
     {
-        var builder = new RdataBuilder();
+        builder.Clear();
         switch (type)
         {
             case RecordType.A:
@@ -23,15 +24,15 @@ internal static class RdataTextParser
                 Address(fields, builder, 16);
                 break;
             case RecordType.NS or RecordType.CNAME or RecordType.PTR or RecordType.DNAME:
-                builder.Octets(fields.NextName("target name"));
+                fields.Name(builder, "target name");
                 break;
             case RecordType.MX:
                 builder.UInt16(fields.NextUInt16("preference"));
-                builder.Octets(fields.NextName("exchange name"));
+                fields.Name(builder, "exchange name");
                 break;
             case RecordType.SOA:
-                builder.Octets(fields.NextName("primary server name"));
-                builder.Octets(fields.NextName("responsible mailbox name"));
+                fields.Name(builder, "primary server name");
+                fields.Name(builder, "responsible mailbox name");
                 builder.UInt32(fields.NextUInt32("serial"));
                 builder.UInt32(fields.NextPeriod("refresh"));
                 builder.UInt32(fields.NextPeriod("retry"));
@@ -39,18 +40,18 @@ internal static class RdataTextParser
                 builder.UInt32(fields.NextPeriod("minimum"));
                 break;
             case RecordType.TXT:
-                builder.CharacterString(fields.NextCharacterString("text string"));
-                while (fields.HasMore) builder.CharacterString(fields.NextCharacterString("text string"));
+                fields.CharacterString(builder, "text string");
+                while (fields.HasMore) fields.CharacterString(builder, "text string");
                 break;
             case RecordType.HINFO:
-                builder.CharacterString(fields.NextCharacterString("CPU"));
-                builder.CharacterString(fields.NextCharacterString("OS"));
+                fields.CharacterString(builder, "CPU");
+                fields.CharacterString(builder, "OS");
                 break;
             case RecordType.SRV:
                 builder.UInt16(fields.NextUInt16("priority"));
                 builder.UInt16(fields.NextUInt16("weight"));
                 builder.UInt16(fields.NextUInt16("port"));
-                builder.Octets(fields.NextName("target name"));
+                fields.Name(builder, "target name");
                 break;
             case RecordType.CAA:
                 Caa(fields, builder);
@@ -58,10 +59,10 @@ internal static class RdataTextParser
             case RecordType.NAPTR:
                 builder.UInt16(fields.NextUInt16("order"));
                 builder.UInt16(fields.NextUInt16("preference"));
-                builder.CharacterString(fields.NextCharacterString("flags"));
-                builder.CharacterString(fields.NextCharacterString("services"));
-                builder.CharacterString(fields.NextCharacterString("regexp"));
-                builder.Octets(fields.NextName("replacement name"));
+                fields.CharacterString(builder, "flags");
+                fields.CharacterString(builder, "services");
+                fields.CharacterString(builder, "regexp");
+                fields.Name(builder, "replacement name");
                 break;
             case RecordType.DS:
                 Ds(fields, builder);
@@ -99,8 +100,8 @@ internal static class RdataTextParser
         var token = fields.Next(length == 4 ? "IPv4 address" : "IPv6 address");
         Span<byte> octets = stackalloc byte[16];
         bool ok = !token.IsQuoted && (length == 4
-            ? AddressText.TryParseIPv4(token.Text, octets)
-            : AddressText.TryParseIPv6(token.Text, octets));
+            ? AddressText.TryParseIPv4(token.Span, octets)
+            : AddressText.TryParseIPv6(token.Span, octets));
         if (!ok)
         {
             string family = length == 4 ? "IPv4" : "IPv6";
@@ -121,7 +122,7 @@ internal static class RdataTextParser
         }
         builder.UInt8((byte)tag.Length);
         foreach (char c in tag) builder.UInt8((byte)c);
-        builder.Octets(fields.NextOctets("value"));
+        fields.Octets(builder, "value");
     }
 
     private static void Ds(RdataFields fields, RdataBuilder builder)

@@ -10,7 +10,7 @@ internal static class TtlText
     public const uint MaxTtl = int.MaxValue;
 
     /// <summary>Parses a TTL and checks the RFC 2181 §8 range; the error names the text.</summary>
-    public static bool TryParseTtl(string text, out uint ttl, out string error)
+    public static bool TryParseTtl(ReadOnlySpan<char> text, out uint ttl, out string error)
     {
         ttl = 0;
         if (!TryParseSeconds(text, out ulong seconds, out string reason))
@@ -29,7 +29,7 @@ internal static class TtlText
     }
 
     /// <summary>Parses a time value with optional units; values over 2^32 - 1 are refused.</summary>
-    public static bool TryParseSeconds(string text, out ulong seconds, out string reason)
+    public static bool TryParseSeconds(ReadOnlySpan<char> text, out ulong seconds, out string reason)
     {
         seconds = 0;
         reason = "";

@@ -85,7 +85,7 @@ public static class ZoneFolderReader
         var records = RRsetNormalizer.Normalize(read.Records);
         if (read.Origin is not null)
         {
-            problems.AddRange(ZoneValidator.Validate(read.Origin, records, display, complete: problems.Count == 0));
+            problems.AddRange(ZoneValidator.Validate(read.Origin, records, display, complete: problems.Count == 0, normalized: true));
         }
         return new ZoneFileResult(fullPath, read.Origin, records, problems);
     }

@@ -15,15 +15,20 @@ public static class ZoneValidator
     /// present can fail run (CNAME conflicts, SOA placement, TTLs); those that a missing record
     /// could fail (no SOA or NS, glue, DS without a delegation) are skipped.
     /// </param>
-    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null, bool complete = true)
+    /// <param name="normalized">True when <paramref name="records"/> already went through <see cref="RRsetNormalizer"/>.</param>
+    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null, bool complete = true,
+        bool normalized = false)
     {
         var problems = new List<ZoneProblem>();
         var zoneLocation = new SourceLocation(zoneFile ?? (records.Count > 0 ? records[0].Source.File : ""), 0);
-        var unique = RRsetNormalizer.Normalize(records);
+        var unique = normalized ? records : RRsetNormalizer.Normalize(records);
 
-        var byOwner = new Dictionary<DnsName, List<ZoneRecord>>();
+        var inZone = new List<ZoneRecord>(unique.Count);
+        var cuts = new HashSet<DnsName>(WireComparer.Instance);
+        var nsTargets = new HashSet<DnsName>(WireComparer.Instance);
         foreach (var record in unique)
         {
+            if (record.Type == RecordType.NS && RdataWireCheck.TryReadName(record.Data, out var target)) nsTargets.Add(target);
             if (!record.Owner.IsAtOrBelow(origin))
             {
                 problems.Add(new ZoneProblem(record.Source, $"owner '{record.Owner}' is outside the zone '{origin}'"));
@@ -33,35 +38,46 @@ public static class ZoneValidator
             {
                 problems.Add(new ZoneProblem(record.Source, $"TTL {record.Ttl} is over the maximum {TtlText.MaxTtl} (RFC 2181 §8)"));
             }
-            if (!byOwner.TryGetValue(record.Owner, out var list)) byOwner.Add(record.Owner, list = []);
-            list.Add(record);
+            inZone.Add(record);
+            if (record.Type == RecordType.NS && record.Owner != origin) cuts.Add(record.Owner);
         }
 
-        var cuts = byOwner
-            .Where(pair => pair.Key != origin && pair.Value.Any(r => r.Type == RecordType.NS))
-            .Select(pair => pair.Key)
-            .ToHashSet();
-        var nsTargets = new HashSet<DnsName>();
-        foreach (var ns in unique.Where(r => r.Type == RecordType.NS))
-        {
-            if (RdataWireCheck.TryReadName(ns.Data, out var target)) nsTargets.Add(target);
-        }
-
+        var byOwner = OwnerGroups.Of(inZone);
         CheckApex(origin, byOwner, zoneLocation, complete, problems);
-        foreach (var (owner, list) in byOwner)
+        var cutLookup = cuts.GetAlternateLookup<ReadOnlySpan<byte>>();
+        var list = new List<ZoneRecord>();
+        for (int id = 0; id < byOwner.Count; id++)
         {
-            CheckSoaPlacement(origin, owner, list, problems);
-            CheckCname(origin, owner, list, problems);
-            if (complete) CheckDelegationData(origin, owner, list, cuts, nsTargets, problems);
+            var owner = byOwner.Owner(id);
+            bool ordinary = true;
+            foreach (int i in byOwner[id])
+            {
+                if (inZone[i].Type is RecordType.SOA or RecordType.CNAME or RecordType.DS) ordinary = false;
+            }
+            bool delegationChecks = complete && (!ordinary || cuts.Count > 0
+                && (cuts.Contains(owner) || EnclosingCut(origin, owner, cutLookup, includeSelf: false) is not null));
+            if (ordinary && !delegationChecks) continue;
+            byOwner.CopyTo(id, list);
+            // Most names hold neither SOA, CNAME nor DS and sit under no cut: nothing below can fail for them.
+            if (!ordinary)
+            {
+                CheckSoaPlacement(origin, owner, list, problems);
+                CheckCname(origin, owner, list, problems);
+            }
+            if (delegationChecks)
+            {
+                CheckDelegationData(origin, owner, list, cutLookup, nsTargets, problems);
+            }
         }
-        if (complete) CheckNameServerAddresses(origin, unique, byOwner, cuts, problems);
+        if (complete) CheckNameServerAddresses(origin, unique, byOwner, cutLookup, problems);
         return problems;
     }
 
-    private static void CheckApex(DnsName origin, Dictionary<DnsName, List<ZoneRecord>> byOwner, SourceLocation zoneLocation,
+    private static void CheckApex(DnsName origin, OwnerGroups byOwner, SourceLocation zoneLocation,
         bool complete, List<ZoneProblem> problems)
     {
-        byOwner.TryGetValue(origin, out var apex);
+        List<ZoneRecord>? apex = null;
+        if (byOwner.TryFind(origin, out int id)) byOwner.CopyTo(id, apex = []);
         var soas = apex?.Where(r => r.Type == RecordType.SOA).ToList() ?? [];
         if (soas.Count == 0 && complete)
         {
@@ -121,11 +137,11 @@ public static class ZoneValidator
     /// Data at a delegation point other than NS, DS and glue, and any data under one except glue, is
     /// occluded: the zone is not authoritative there (RFC 1034 §4.2.1), so it could never be served.
     /// </summary>
-    private static void CheckDelegationData(DnsName origin, DnsName owner, List<ZoneRecord> list, HashSet<DnsName> cuts,
+    private static void CheckDelegationData(DnsName origin, DnsName owner, List<ZoneRecord> list, HashSet<DnsName>.AlternateLookup<ReadOnlySpan<byte>> cuts,
         HashSet<DnsName> nsTargets, List<ZoneProblem> problems)
     {
         var enclosing = EnclosingCut(origin, owner, cuts, includeSelf: false);
-        bool atCut = cuts.Contains(owner);
+        bool atCut = cuts.Contains(owner.Wire);
         bool isGlueName = nsTargets.Contains(owner);
         foreach (var rrset in list.GroupBy(r => r.Type))
         {
@@ -160,15 +176,17 @@ public static class ZoneValidator
     /// A name server inside the zone needs an address record here: as glue when it lies at or below a
     /// delegation point (RFC 1034 §4.2.1), as ordinary data otherwise; it must not be an alias (RFC 2181 §10.3).
     /// </summary>
-    private static void CheckNameServerAddresses(DnsName origin, IReadOnlyList<ZoneRecord> records, Dictionary<DnsName, List<ZoneRecord>> byOwner,
-        HashSet<DnsName> cuts, List<ZoneProblem> problems)
+    private static void CheckNameServerAddresses(DnsName origin, IReadOnlyList<ZoneRecord> records, OwnerGroups byOwner,
+        HashSet<DnsName>.AlternateLookup<ReadOnlySpan<byte>> cuts, List<ZoneProblem> problems)
     {
+        var scratch = new List<ZoneRecord>();
         foreach (var ns in records.Where(r => r.Type == RecordType.NS && r.Owner.IsAtOrBelow(origin)))
         {
             // NS records under a delegation are occluded and reported as such; their targets do not matter.
             if (EnclosingCut(origin, ns.Owner, cuts, includeSelf: false) is not null) continue;
             if (!RdataWireCheck.TryReadName(ns.Data, out var target) || !target.IsAtOrBelow(origin)) continue;
-            byOwner.TryGetValue(target, out var data);
+            List<ZoneRecord>? data = null;
+            if (byOwner.TryFind(target, out int id)) byOwner.CopyTo(id, data = scratch);
             if (data is not null && data.Any(r => r.Type == RecordType.CNAME))
             {
                 problems.Add(new ZoneProblem(ns.Source, $"NS target '{target}' is an alias (CNAME); NS must name the server itself (RFC 2181 §10.3)"));
@@ -182,13 +200,21 @@ public static class ZoneValidator
         }
     }
 
-    private static DnsName? EnclosingCut(DnsName origin, DnsName name, HashSet<DnsName> cuts, bool includeSelf)
+    /// <summary>The nearest cut above (or at) <paramref name="name"/>, walking label by label without building the ancestors.</summary>
+    private static DnsName? EnclosingCut(DnsName origin, DnsName name, HashSet<DnsName>.AlternateLookup<ReadOnlySpan<byte>> cuts, bool includeSelf)
     {
-        var current = includeSelf ? name : name.Parent();
-        while (current.LabelCount > origin.LabelCount)
+        var wire = name.Wire;
+        int labels = name.LabelCount, pos = 0;
+        if (!includeSelf && labels > 0)
         {
-            if (cuts.Contains(current)) return current;
-            current = current.Parent();
+            pos += wire[0] + 1;
+            labels--;
+        }
+        while (labels > origin.LabelCount)
+        {
+            if (cuts.TryGetValue(wire[pos..], out var cut)) return cut;
+            pos += wire[pos] + 1;
+            labels--;
         }
         return null;
     }

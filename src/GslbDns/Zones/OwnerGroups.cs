@@ -1,0 +1,71 @@
+namespace GslbDns.Zones;
+
+/// <summary>
+/// A zone's records grouped by owner name, without a list per owner: record indexes in one array,
+/// owner by owner (each owner's records in file order, owners in order of first appearance), and
+/// where each owner's run starts. Built by a counting sort over owner numbers.
+/// </summary>
+internal sealed class OwnerGroups
+{
+    private readonly Dictionary<DnsName, int> _ids;
+    private readonly int[] _order;
+    private readonly int[] _starts;
+
+    private OwnerGroups(IReadOnlyList<ZoneRecord> records, Dictionary<DnsName, int> ids, int[] order, int[] starts)
+    {
+        Records = records;
+        _ids = ids;
+        _order = order;
+        _starts = starts;
+    }
+
+    public IReadOnlyList<ZoneRecord> Records { get; }
+
+    public int Count => _starts.Length - 1;
+
+    /// <summary>Indexes into <see cref="Records"/> of owner <paramref name="id"/>'s records; the caller may reorder them.</summary>
+    public Span<int> this[int id] => _order.AsSpan(_starts[id], _starts[id + 1] - _starts[id]);
+
+    public DnsName Owner(int id) => Records[_order[_starts[id]]].Owner;
+
+    public bool TryFind(DnsName owner, out int id) => _ids.TryGetValue(owner, out id);
+
+    /// <summary>Replaces the content of <paramref name="into"/> with owner <paramref name="id"/>'s records.</summary>
+    public void CopyTo(int id, List<ZoneRecord> into)
+    {
+        into.Clear();
+        foreach (int i in this[id]) into.Add(Records[i]);
+    }
+
+    public static OwnerGroups Of(IReadOnlyList<ZoneRecord> records)
+    {
+        var ids = new Dictionary<DnsName, int>(WireComparer.Instance);
+        var idOf = new int[records.Count];
+        var counts = new List<int>();
+        DnsName? previous = null;
+        int previousId = -1;
+        for (int i = 0; i < records.Count; i++)
+        {
+            var owner = records[i].Owner;
+            // A name's records usually follow each other, and the reader hands out one object for them.
+            if (!ReferenceEquals(owner, previous))
+            {
+                if (!ids.TryGetValue(owner, out previousId))
+                {
+                    previousId = counts.Count;
+                    ids.Add(owner, previousId);
+                    counts.Add(0);
+                }
+                previous = owner;
+            }
+            idOf[i] = previousId;
+            counts[previousId]++;
+        }
+        var starts = new int[counts.Count + 1];
+        for (int id = 0; id < counts.Count; id++) starts[id + 1] = starts[id] + counts[id];
+        var next = starts[..^1];
+        var order = new int[records.Count];
+        for (int i = 0; i < records.Count; i++) order[next[idOf[i]]++] = i;
+        return new OwnerGroups(records, ids, order, starts);
+    }
+}

@@ -1,0 +1,88 @@
+using GslbDns.Protocol;
+using GslbDns.Zones;
+using GslbDns.Zones.Reading;
+
+namespace GslbDns.Tests.Zones;
+
+/// <summary>
+/// A big generated zone through the whole load (read, normalize, validate, compile) and back out
+/// through look-ups: every record read is served by its owner's RRset, and nothing else is.
+/// </summary>
+public class LargeZoneRoundTripTests
+{
+    private static readonly DnsName Origin = DnsName.Parse("big.test.");
+
+    private static (IReadOnlyList<ZoneRecord> Records, CompiledZone Zone) Load(int records)
+    {
+        var read = MasterFileReader.ReadText(GeneratedZone.Text(records, seed: 7), "big.test.zone", Origin);
+        Assert.Empty(read.Problems);
+        var normalized = RRsetNormalizer.Normalize(read.Records);
+        Assert.Empty(ZoneValidator.Validate(Origin, normalized, "big.test.zone", normalized: true));
+        return (normalized, ZoneCompiler.Compile(Origin, normalized, "big.test.zone"));
+    }
+
+    [Fact]
+    public void EveryRecordRead_IsInItsOwnersRRset_AndNothingMore()
+    {
+        var (records, zone) = Load(200_000);
+
+        Assert.Equal(records.Count, zone.RecordCount);
+        foreach (var record in records)
+        {
+            var set = zone.Find(record.Owner)?.Find(record.Type);
+            Assert.NotNull(set);
+            Assert.Contains(set.Records, r => r.Bytes.AsSpan().SequenceEqual(record.Data));
+        }
+        int served = zone.Nodes.Sum(n => n.Sets.Sum(s => s.Records.Length));
+        Assert.Equal(records.Count, served);
+    }
+
+    [Fact]
+    public void EveryNodeButTheApex_HasItsParent_AndLinksMatchTheRecords()
+    {
+        var (_, zone) = Load(50_000);
+
+        foreach (var node in zone.Nodes)
+        {
+            if (node.Name.Equals(Origin)) continue;
+            var parent = zone.Find(node.Name.Parent());
+            Assert.NotNull(parent);
+            var expectedCut = parent.Delegation ?? (node.Find(RecordType.NS) is not null ? node : null);
+            Assert.Same(expectedCut, node.Delegation);
+            if (node.Name.IsWildcard) Assert.Same(node, parent.Wildcard);
+        }
+        Assert.NotNull(zone.Find(DnsName.Parse("wild.big.test."))!.Wildcard);
+    }
+
+    [Fact]
+    public void InZoneTargets_GetTheirAddressesAsAdditionalData_OutOfZoneOnesNone()
+    {
+        var (_, zone) = Load(50_000);
+
+        int checkedSets = 0;
+        foreach (var node in zone.Nodes)
+        {
+            var mx = node.Find(RecordType.MX);
+            if (mx is null) continue;
+            foreach (var record in mx.Records)
+            {
+                var target = DnsName.FromWire(record.Bytes.AsSpan(2));
+                var targetNode = zone.Find(target);
+                bool hasAddress = targetNode is not null && targetNode.Delegation is null
+                    && (targetNode.Find(RecordType.A) ?? targetNode.Find(RecordType.AAAA)) is not null;
+                Assert.Equal(hasAddress, mx.Additional.Any(a => a.Owner.Equals(target)));
+            }
+            checkedSets++;
+        }
+        Assert.True(checkedSets > 1000);
+    }
+
+    [Fact]
+    public void OwnersWrittenInUpperCase_AreFoundInLowerCase()
+    {
+        var (_, zone) = Load(20_000);
+
+        Assert.NotNull(zone.Find(DnsName.Parse("h97.big.test.")));
+        Assert.Equal("h97.big.test.", zone.Find(DnsName.Parse("H97.BIG.TEST."))!.Name.ToString());
+    }
+}
