@@ -14,6 +14,9 @@ internal sealed class StartupHeapRelease(IHostApplicationLifetime lifetime) : IH
 {
     private CancellationTokenRegistration _started;
 
+    /// <summary>Collections made (for tests and diagnostics): 0 before start, 1 after.</summary>
+    public int Releases { get; private set; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _started = lifetime.ApplicationStarted.Register(() => ThreadPool.UnsafeQueueUserWorkItem(_ => Release(), null));
@@ -26,9 +29,10 @@ internal sealed class StartupHeapRelease(IHostApplicationLifetime lifetime) : IH
         return Task.CompletedTask;
     }
 
-    private static void Release()
+    private void Release()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
+        Releases++;
     }
 }
