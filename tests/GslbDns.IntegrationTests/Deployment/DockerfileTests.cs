@@ -15,12 +15,50 @@ public sealed class DockerfileTests
     public void RuntimeImage_HasEveryFrameworkTheBinaryNeeds()
     {
         var runtime = Instructions.Last(i => i.Instruction == "FROM").Arguments.Split(' ')[0];
+        if (PublishArguments().Contains("-p:PublishProfile=aot"))
+        {
+            // A native executable that carries its runtime: runtime-deps has the native libraries only.
+            var profile = System.Xml.Linq.XDocument.Load(Path.Combine(GeoTestData.RepositoryRoot, "src/GslbDns/Properties/PublishProfiles/aot.pubxml"));
+            string? Property(string name) => profile.Descendants(name).SingleOrDefault()?.Value;
+            Assert.Equal("true", Property("PublishAot"));
+            Assert.Equal("true", Property("SelfContained"));
+            Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:10.0", runtime, StringComparison.Ordinal);
+            return;
+        }
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "gslbdns.runtimeconfig.json")));
         var frameworks = config.RootElement.GetProperty("runtimeOptions").GetProperty("frameworks").EnumerateArray()
             .Select(f => f.GetProperty("name").GetString()).ToList();
         // Microsoft's images: runtime has Microsoft.NETCore.App, aspnet adds Microsoft.AspNetCore.App.
         Assert.Contains("Microsoft.AspNetCore.App", frameworks);
         Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", runtime, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PublishCommand_IsTheOneSmokeRuns()
+    {
+        // .ci/smoke serves and checks what this command writes, so the image holds a tested binary.
+        var smoke = File.ReadLines(Path.Combine(GeoTestData.RepositoryRoot, ".ci/smoke"))
+            .Where(l => l.TrimStart().StartsWith("dotnet publish ", StringComparison.Ordinal))
+            .Select(l => Significant(l.Trim()));
+        var image = PublishArguments();
+        Assert.Contains(smoke, command => command.SequenceEqual(image));
+    }
+
+    /// <summary>The build stage's <c>dotnet publish</c> arguments that decide the binary (not where it goes, nor how loud).</summary>
+    private static List<string> PublishArguments() =>
+        Significant(Assert.Single(Instructions, i => i.Instruction == "RUN" && i.Arguments.StartsWith("dotnet publish ", StringComparison.Ordinal)).Arguments);
+
+    private static List<string> Significant(string command)
+    {
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var kept = new List<string>();
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (words[i] is "-o" or "-v") { i++; continue; }
+            if (words[i] == "--nologo") continue;
+            kept.Add(words[i]);
+        }
+        return kept;
     }
 
     [Fact]

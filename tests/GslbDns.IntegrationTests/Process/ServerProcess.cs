@@ -17,18 +17,28 @@ public sealed class ServerProcess : IDisposable
 
     public static string EntryAssembly => Path.Combine(AppContext.BaseDirectory, "gslbdns.dll");
 
+    /// <summary>
+    /// A published executable to run instead of <c>dotnet exec gslbdns.dll</c> (GSLBDNS_TEST_EXECUTABLE):
+    /// .ci/run points it at the Native AOT binary, so these tests pin what the Docker image runs.
+    /// </summary>
+    public static string? Executable =>
+        System.Environment.GetEnvironmentVariable("GSLBDNS_TEST_EXECUTABLE") is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+
+    /// <summary>The program and the arguments before the server's own: the executable, or the JIT host and the assembly.</summary>
+    private static (string File, string[] Prefix) Command => Executable is { } executable ? (executable, []) : ("dotnet", ["exec", EntryAssembly]);
+
     public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <summary>Starts the executable with extra environment variables (the GSLBDNS_ configuration source).</summary>
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        Launch("dotnet", ["exec", EntryAssembly, .. args], environment);
+        Launch(Command.File, [.. Command.Prefix, .. args], environment);
 
     /// <summary>
     /// Starts the executable with SIGHUP ignored, as <c>nohup</c> or a supervisor that ignores HUP
     /// leaves it: the shell's trap sets SIG_IGN and an ignored signal stays ignored across exec (POSIX).
     /// </summary>
     public static ServerProcess StartWithSighupIgnored(params string[] args) =>
-        Launch("/bin/sh", ["-c", "trap '' HUP; exec dotnet exec \"$0\" \"$@\"", EntryAssembly, .. args], new Dictionary<string, string>());
+        Launch("/bin/sh", ["-c", "trap '' HUP; exec \"$0\" \"$@\"", Command.File, .. Command.Prefix, .. args], new Dictionary<string, string>());
 
     private static ServerProcess Launch(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
