@@ -5,6 +5,7 @@
 #   SEED=7 bash bench/scale.sh                  # other data (default SEED=42: the same bytes each run)
 #   NETWORKS=500000 RECORDS=200000 bash bench/scale.sh   # a quick look
 #   ONLY=big NETWORKS=1000 bash bench/scale.sh           # the zone part alone (or ONLY=geo)
+#   BUILD=aot bash bench/scale.sh               # the Native AOT binary the Docker image ships (default: JIT)
 # Writes a markdown table to stdout and bench/results/scale-<date>.md; progress to stderr.
 # Holds /tmp/cpu-heavy.lock for the whole run (build, data, measurements). Needs root (it resets
 # the servers' peak RSS through /proc/PID/clear_refs) and Debian's gdnsd, knot and dnsperf
@@ -43,15 +44,16 @@ python3 bench/scale/measure.py --data "$data" --bin "$work/bin" --run "$work/run
   --json "$work/results.json" --info "$work/info.json" ${ONLY:+--only "$ONLY"}
 
 mkdir -p bench/results
-out="bench/results/scale-$(date -u +%Y-%m-%d)${ONLY:+-$ONLY}.md"
+tag="$(date -u +%Y-%m-%d)${ONLY:+-$ONLY}${BUILD:+-$BUILD}"
+out="bench/results/scale-$tag.md"
 {
   echo "# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (modified)'), $(nproc) CPUs, $(uname -sr), SEED=$SEED, $(gdnsd -h 2>&1 | grep -m1 version || true), knot $(knotd -V 2>&1 | grep -o '[0-9][0-9.]*' | head -1), dnsperf $(dnsperf -h 2>&1 | grep -o 'Version [0-9.]*' | cut -d' ' -f2). Servers on CPU 1 (every thread), dnsperf on CPU 0; run took $(( ($(date +%s) - started) / 60 )) min."
+  echo "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (modified)'), ${BUILD:-jit} build, $(nproc) CPUs, $(uname -sr), SEED=$SEED, $(gdnsd -h 2>&1 | grep -m1 version || true), knot $(knotd -V 2>&1 | grep -o '[0-9][0-9.]*' | head -1), dnsperf $(dnsperf -h 2>&1 | grep -o 'Version [0-9.]*' | cut -d' ' -f2). Servers on CPU 1 (every thread), dnsperf on CPU 0; run took $(( ($(date +%s) - started) / 60 )) min."
   echo
   python3 bench/scale/report.py "$work/results.json"
 } >"$work/table.md"
 cp "$work/table.md" "$out"
-cp "$work/results.json" "bench/results/scale-$(date -u +%Y-%m-%d)${ONLY:+-$ONLY}.json"
+cp "$work/results.json" "bench/results/scale-$tag.json"
 cat "$out"
 echo "scale: written to $out" >&2

@@ -10,11 +10,15 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+# BUILD=aot or BUILD=r2r publishes with that profile (src/GslbDns/Properties/PublishProfiles/); the
+# default is the JIT build that dotnet run and the tests use.
+profile=()
+[ -n "${BUILD:-}" ] && [ "${BUILD}" != jit ] && profile=(-p:PublishProfile="$BUILD")
 # The build is CPU-heavy: it waits for, and holds, the machine's CPU lock (measurements run under it).
 if [ -n "${CPU_LOCK-/tmp/cpu-heavy.lock}" ] && command -v flock >/dev/null 2>&1; then
-  flock "${CPU_LOCK-/tmp/cpu-heavy.lock}" dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
+  flock "${CPU_LOCK-/tmp/cpu-heavy.lock}" dotnet publish src/GslbDns -c Release "${profile[@]}" -o "$work/bin" --nologo -v quiet
 else
-  dotnet publish src/GslbDns -c Release -o "$work/bin" --nologo -v quiet
+  dotnet publish src/GslbDns -c Release "${profile[@]}" -o "$work/bin" --nologo -v quiet
 fi
 
 # bench_zone DIR: the harness's example.com without its www record (GslbDns steers www).
