@@ -11,7 +11,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 # BUILD=aot or BUILD=r2r publishes with that profile (src/GslbDns/Properties/PublishProfiles/); the
-# default is the JIT build that dotnet run and the tests use.
+# default is the JIT build that dotnet run and the tests use. Scripts start "$work/bin/gslbdns",
+# which every profile writes (an AOT publish has no gslbdns.dll: cluster.sh's timing tool needs JIT).
 profile=()
 [ -n "${BUILD:-}" ] && [ "${BUILD}" != jit ] && profile=(-p:PublishProfile="$BUILD")
 # The build is CPU-heavy: it waits for, and holds, the machine's CPU lock (measurements run under it).

@@ -28,14 +28,6 @@ SERVER_CPU, CLIENT_CPU = "1", "0"
 START_TIMEOUT = float(os.environ.get("START_TIMEOUT", "300"))
 
 
-
-def gslbdns(args):
-    """the command that starts the published server: dotnet with the assembly of a JIT publish, the
-    native executable of a Native AOT one (BUILD=aot, which has no assembly)"""
-    if not os.path.isfile(os.path.join(args.bin, "gslbdns.dll")):
-        return [os.path.join(args.bin, "gslbdns")]
-    return ["dotnet", os.path.join(args.bin, "gslbdns.dll")]
-
 def log(msg):
     print(f"scale: {time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
 
@@ -232,7 +224,7 @@ def measure_geo(args, data, run, results):
     zones = os.path.join(geo, "zones")
     shutil.copytree(os.path.join(data, "geo-zones"), zones, dirs_exist_ok=True)
 
-    gslb = Server("GslbDns", gslbdns(args) + ["--zones", zones, "--geoip", db,
+    gslb = Server("GslbDns", [os.path.join(args.bin, "gslbdns"), "--zones", zones, "--geoip", db,
                               "--listen", f"{HOST}:{PORT_GEO}", "--listen", f"127.0.0.51:{PORT_GEO}",
                               "--api-listen", f"{HOST}:{API_GEO}"], os.path.join(run, "gslbdns-geo.log"))
 
@@ -465,7 +457,7 @@ def measure_big(args, data, run, results):
     os.makedirs(zdir, exist_ok=True)
     zfile = os.path.join(zdir, "big.test.zone")
     shutil.copyfile(src, zfile)
-    gslb = Server("GslbDns", gslbdns(args) + ["--zones", zdir,
+    gslb = Server("GslbDns", [os.path.join(args.bin, "gslbdns"), "--zones", zdir,
                               "--geoip", os.path.join(data, "small.mmdb"), "--no-watch",
                               "--listen", f"{HOST}:{PORT_BIG}", "--listen", f"127.0.0.51:{PORT_BIG}",
                               "--api-listen", f"{HOST}:{API_BIG}"], os.path.join(run, "gslbdns-big.log"))
@@ -495,7 +487,7 @@ def build_db(args, data, results):
     src, db = os.path.join(data, "geo.csv"), os.path.join(data, "geo.mmdb")
     log(f"gslbdns geoip build {src} ({os.path.getsize(src) / 2**20:.0f} MiB)")
     t0 = time.monotonic()
-    p = subprocess.Popen(gslbdns(args) + ["geoip", "build", src, db],
+    p = subprocess.Popen([os.path.join(args.bin, "gslbdns"), "geoip", "build", src, db],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          env={**os.environ, "SOURCE_DATE_EPOCH": "1796083200"})
     out = p.stdout.read()
