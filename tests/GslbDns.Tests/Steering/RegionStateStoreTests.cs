@@ -146,6 +146,48 @@ public class RegionStateStoreLoadTests
         Assert.False(store.LoadOf(new RegionKey(Www, "ap"))!.Value.Valid);
     }
 
+    /// <summary>
+    /// A clock whose timestamp runs behind the timers' clock and moves a millisecond at each reading
+    /// while <see cref="Moving"/>: a timer that fires a little early by the timestamp, then a pause
+    /// between two readings, as on a busy machine.
+    /// </summary>
+    private sealed class EarlyTimerClock : FakeTimeProvider
+    {
+        private long _offset;
+        public bool Moving;
+
+        public void Lag(TimeSpan by) => _offset = -(long)(by.TotalSeconds * TimestampFrequency);
+
+        public override long GetTimestamp()
+        {
+            if (Moving) _offset += TimestampFrequency / 1000;
+            return base.GetTimestamp() + _offset;
+        }
+    }
+
+    [Fact]
+    public void Report_Expires_WhenTheTimerFiresJustBeforeItsTtl()
+    {
+        var time = new EarlyTimerClock();
+        var document = PolicyText.ReadValid(PolicyText.Full);
+        using var store = new RegionStateStore(time);
+        var state = store.Attach(document, Addresses());
+        store.SetLoad(new RegionKey(Www, "ap"), new LoadReport(0.5, null, null, null), TimeSpan.FromSeconds(10), "test");
+
+        // The expiry timer fires with the report 1.5 ms short of its end by the timestamp, and the
+        // report runs out between the store's readings of the clock.
+        time.Lag(TimeSpan.FromMilliseconds(2.5));
+        time.Moving = true;
+        time.Advance(TimeSpan.FromSeconds(10) + TimeSpan.FromMilliseconds(1));
+        time.Moving = false;
+        Assert.True(state.GetRegion(0, 0).HasLoad);
+
+        // The store set its timer again for what it still counted: the report leaves the tables.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(store.LoadOf(new RegionKey(Www, "ap"))!.Value.Valid);
+        Assert.False(state.GetRegion(0, 0).HasLoad);
+    }
+
     [Fact]
     public void Report_OutlivesAReload_ButNotItsRegion()
     {

@@ -66,8 +66,10 @@ public sealed class RegionStateStore : IDisposable
         lock (_gate)
         {
             var attachment = new Attachment(document, addresses, sets);
-            attachment.State = new PublishedRegionState(Build(attachment));
+            long now = _time.GetTimestamp();
+            attachment.State = new PublishedRegionState(Build(attachment, now));
             _attached.Add(attachment);
+            ScheduleExpiry(now);
             return attachment.State;
         }
     }
@@ -365,17 +367,22 @@ public sealed class RegionStateStore : IDisposable
     /// <summary>Rebuilds the tables of every policy (or only of those steering <paramref name="service"/>).</summary>
     private void RebuildLocked(DnsName? service = null)
     {
+        // One clock reading for the tables and the next expiry: with two, a report that expires
+        // between them would count in the tables yet be past the schedule, and stay in the answers
+        // until something else changed. (The timer's clock is coarser than the timestamp's, so it can
+        // fire a few milliseconds before the expiry it was set for; this build then sets it again.)
+        long now = _time.GetTimestamp();
         foreach (var attachment in _attached)
         {
             if (service is not null && !attachment.Document.Services.Any(s => WireComparer.Instance.Equals(s.Name, service))) continue;
-            attachment.State.Publish(Build(attachment));
+            attachment.State.Publish(Build(attachment, now));
         }
-        ScheduleExpiry();
+        ScheduleExpiry(now);
     }
 
-    private void ScheduleExpiry()
+    /// <summary>Sets the timer for the first degradation hold or load report that the tables built at <paramref name="now"/> still count.</summary>
+    private void ScheduleExpiry(long now)
     {
-        long now = _time.GetTimestamp();
         long next = long.MaxValue;
         foreach (var until in _degradedUntil.Values)
         {
@@ -389,7 +396,7 @@ public sealed class RegionStateStore : IDisposable
             Timeout.InfiniteTimeSpan);
     }
 
-    private RegionStateTable Build(Attachment attachment)
+    private RegionStateTable Build(Attachment attachment, long now)
     {
         // Health is the costly part (filtered RRsets); load reports and drains arrive far more often
         // and reuse it until a verdict changes.
@@ -397,7 +404,6 @@ public sealed class RegionStateStore : IDisposable
         var services = attachment.Document.Services;
         var regions = new RegionStatus[services.Length][];
         var degraded = new bool[services.Length];
-        long now = _time.GetTimestamp();
         for (int s = 0; s < services.Length; s++)
         {
             var service = services[s];
