@@ -6,19 +6,28 @@ using GslbDns.Zones.Reading;
 // usage: ZoneLoad <zone file> [rounds]
 // Each round reads, normalizes, validates and compiles the file, printing per stage the wall time,
 // the bytes allocated and the gen0/1/2 collections; the last round is the steady (jitted) one.
+// A probe thread that wakes every millisecond and runs a little managed code stands in for the
+// server's UDP thread: its longest wait per stage is how long a query would have been held (a
+// collection suspends it until the collection ends), which is what the reload's p99 is made of.
 string path = args[0];
 int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
 string root = Path.GetDirectoryName(Path.GetFullPath(path))!;
 string stem = Path.GetFileName(path);
 var origin = DnsName.Parse(stem.EndsWith(".zone", StringComparison.Ordinal) ? stem[..^5] + "." : stem + ".");
 
+var probe = new StallProbe();
+using var gcLog = new GcLog();
 for (int round = 1; round <= rounds; round++)
 {
     Console.WriteLine($"round {round}");
+    // As a reload runs in the server (ZoneReloadService): no blocking full collection while it lasts.
+    var previousMode = System.Runtime.GCSettings.LatencyMode;
+    System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
     var read = Stage("read", () => MasterFileReader.Read(path, root, origin));
     var records = Stage("normalize", () => RRsetNormalizer.Normalize(read.Records));
     var problems = Stage("validate", () => ZoneValidator.Validate(read.Origin!, records, stem, normalized: true));
     var zone = Stage("compile", () => ZoneCompiler.Compile(read.Origin!, records, path));
+    System.Runtime.GCSettings.LatencyMode = previousMode;
     Console.WriteLine($"  {read.Records.Count} records, {read.Problems.Count + problems.Count} problems, {zone.NodeCount} nodes");
     long before = GC.GetTotalMemory(forceFullCollection: true);
     GC.KeepAlive(zone);
@@ -29,8 +38,9 @@ for (int round = 1; round <= rounds; round++)
     GC.KeepAlive(zone);
 }
 
-static T Stage<T>(string name, Func<T> run)
+T Stage<T>(string name, Func<T> run)
 {
+    probe.Reset();
     var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     long bytes = GC.GetTotalAllocatedBytes(precise: true);
     var pause = GC.GetTotalPauseDuration();
@@ -40,6 +50,48 @@ static T Stage<T>(string name, Func<T> run)
     long allocated = GC.GetTotalAllocatedBytes(precise: true) - bytes;
     Console.WriteLine($"  {name,-10} {watch.Elapsed.TotalSeconds,7:F2} s  {allocated / 1048576.0,8:F0} MiB allocated  " +
         $"GC pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s  " +
-        $"gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
+        $"gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}  " +
+        $"probe held up to {probe.Longest.TotalMilliseconds:F0} ms, {probe.Over10} times over 10 ms");
+    Thread.Sleep(1500); // the runtime's events reach the listener in batches
+    while (gcLog.Long.TryDequeue(out var line)) Console.WriteLine($"      {line}");
     return result;
+}
+
+/// <summary>A thread that wakes every millisecond and records the longest gap between two wake-ups.</summary>
+sealed class StallProbe
+{
+    private long _longest, _over10;
+
+    public StallProbe()
+    {
+        var thread = new Thread(Run) { IsBackground = true, Name = "stall probe" };
+        thread.Start();
+    }
+
+    public TimeSpan Longest => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _longest));
+
+    public long Over10 => Interlocked.Read(ref _over10);
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _longest, 0);
+        Interlocked.Exchange(ref _over10, 0);
+    }
+
+    private void Run()
+    {
+        long tenMs = Stopwatch.Frequency / 100;
+        long last = Stopwatch.GetTimestamp();
+        var work = new int[16];
+        while (true)
+        {
+            Thread.Sleep(1);
+            for (int i = 0; i < work.Length; i++) work[i] += i; // managed code: a suspended runtime holds it here
+            long now = Stopwatch.GetTimestamp();
+            long gap = now - last;
+            last = now;
+            if (gap > Interlocked.Read(ref _longest)) Interlocked.Exchange(ref _longest, gap);
+            if (gap > tenMs) Interlocked.Increment(ref _over10);
+        }
+    }
 }
