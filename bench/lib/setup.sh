@@ -13,8 +13,11 @@ trap cleanup EXIT
 # BUILD=aot or BUILD=r2r publishes with that profile (src/GslbDns/Properties/PublishProfiles/); the
 # default is the JIT build that dotnet run and the tests use. Scripts start "$work/bin/gslbdns",
 # which every profile writes (an AOT publish has no gslbdns.dll: cluster.sh's timing tool needs JIT).
+# PUBLISH_ARGS adds publish options, e.g. PUBLISH_ARGS=-p:StripSymbols=false for perf stacks of the AOT binary.
 profile=()
 [ -n "${BUILD:-}" ] && [ "${BUILD}" != jit ] && profile=(-p:PublishProfile="$BUILD")
+# shellcheck disable=SC2206
+[ -n "${PUBLISH_ARGS:-}" ] && profile+=(${PUBLISH_ARGS})
 # The build is CPU-heavy: it waits for, and holds, the machine's CPU lock (measurements run under it).
 if [ -n "${CPU_LOCK-/tmp/cpu-heavy.lock}" ] && command -v flock >/dev/null 2>&1; then
   flock "${CPU_LOCK-/tmp/cpu-heavy.lock}" dotnet publish src/GslbDns -c Release "${profile[@]}" -o "$work/bin" --nologo -v quiet
