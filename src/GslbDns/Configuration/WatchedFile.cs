@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using GslbDns.Zones;
 
 namespace GslbDns.Configuration;
@@ -77,7 +77,7 @@ internal sealed class WatchedFile<T> : IDisposable where T : class
         {
             throw new ZoneLoadException($"{problems.Count} error(s) in {Describe} '{Path}', first: {problems[0]}", problems);
         }
-        Apply(value, SHA256.HashData(bytes), initial: true);
+        Apply(value, XxHash128.Hash(bytes), initial: true);
         return value;
     }
 
@@ -141,7 +141,7 @@ internal sealed class WatchedFile<T> : IDisposable where T : class
                 // Mid-write or briefly locked: the next event or poll tries again.
                 return;
             }
-            var fingerprint = SHA256.HashData(bytes);
+            var fingerprint = XxHash128.Hash(bytes);
             if (_fingerprint is not null && _fingerprint.AsSpan().SequenceEqual(fingerprint)) return;
             var (value, problems) = Parse(bytes);
             if (value is null)

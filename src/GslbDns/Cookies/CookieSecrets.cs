@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using GslbDns.Hosting;
 using GslbDns.Zones;
 using Org.BouncyCastle.Crypto.Macs;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -32,7 +32,7 @@ public sealed class CookieSecrets
     /// <summary>One key per secret, signing key first; a <see cref="SipHash"/> keyed once per thread reuses them.</summary>
     internal KeyParameter[] Keys { get; }
 
-    public static CookieSecrets Random() => new([RandomNumberGenerator.GetBytes(SecretLength)], "random");
+    public static CookieSecrets Random() => new([OsRandom.GetBytes(SecretLength)], "random");
 
     public static CookieSecrets Of(params byte[][] secrets) => new(secrets, "given");
 

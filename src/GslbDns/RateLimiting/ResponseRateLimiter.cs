@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using GslbDns.Hosting;
 using GslbDns.Pipeline;
 
 namespace GslbDns.RateLimiting;
@@ -23,7 +23,7 @@ public sealed class ResponseRateLimiter
     private readonly int _mask;
     private readonly ulong[] _keys;
     private readonly long[] _accounts;
-    private readonly ulong _seed = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
+    private readonly ulong _seed = BinaryPrimitives.ReadUInt64LittleEndian(OsRandom.GetBytes(8));
     private readonly UInt128 _maskV4, _maskV6;
     private readonly IpPrefix[] _exempt;
     private readonly int _answers, _nxdomains, _errors;

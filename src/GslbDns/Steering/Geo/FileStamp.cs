@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 
 namespace GslbDns.Steering.Geo;
 
@@ -25,9 +24,7 @@ internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc, ul
             long length = RandomAccess.GetLength(file);
             Span<byte> tail = stackalloc byte[(int)Math.Min(TailBytes, length)];
             int read = RandomAccess.Read(file, tail, length - tail.Length);
-            Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(tail[..read], hash);
-            return new FileStamp(length, info.LastWriteTimeUtc, BinaryPrimitives.ReadUInt64LittleEndian(hash));
+            return new FileStamp(length, info.LastWriteTimeUtc, XxHash3.HashToUInt64(tail[..read]));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
