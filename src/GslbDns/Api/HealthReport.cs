@@ -34,7 +34,7 @@ public sealed class HealthReport(ZoneStore zones, HealthMonitor monitor, TimePro
                     var config = policy.Regions[region.Index];
                     var status = steering.State.GetRegion(policy.Index, region.Index);
                     var addresses = new List<AddressHealthView>();
-                    foreach (var record in (region.ServiceA?.Records ?? []).Concat(region.ServiceAaaa?.Records ?? []))
+                    foreach (var record in region.AddressRecords())
                     {
                         var bits = AddressFilter.AddressOf(record.Bytes);
                         var verdict = steering.State.GetAddressHealth(policy.Index, region.Index, bits);

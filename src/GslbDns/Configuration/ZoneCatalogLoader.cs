@@ -313,7 +313,7 @@ public sealed class ZoneCatalogLoader
         var bytes = ReadBytes(path);
         var origins = set.Zones.Select(z => z.Zone.Origin).ToHashSet(WireComparer.Instance);
         // The key names are part of what the rules were checked against: new names, a new check.
-        var fingerprint = XxHash128.Hash([.. bytes, .. origins.OrderBy(o => o.ToString(), StringComparer.Ordinal).SelectMany(o => o.WireArray),
+        var fingerprint = XxHash128.Hash([.. bytes, .. origins.OrderBy(o => o.ToString(), StringComparer.Ordinal).SelectMany(o => o.Wire.ToArray()),
             0xff, .. keys.Keys.Select(k => k.Name.ToString()).Order(StringComparer.Ordinal).SelectMany(n => n.Select(c => (byte)c).Append((byte)0))]);
         if (fingerprint.AsSpan().SequenceEqual(_transferFingerprint)) return;
         TransferRules? rules;

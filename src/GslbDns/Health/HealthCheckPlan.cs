@@ -21,7 +21,7 @@ public static class HealthCheckPlan
                     var config = service.Policy.Regions[region.Index];
                     var spec = config.Health;
                     if (spec.Kind == CheckKind.None) continue;
-                    var records = (region.ServiceA?.Records ?? []).Concat(region.ServiceAaaa?.Records ?? []);
+                    var records = region.AddressRecords();
                     foreach (var record in records)
                     {
                         var address = new IPAddress(record.Bytes);

@@ -14,25 +14,51 @@ public sealed class DnsName : IEquatable<DnsName>
 
     public static readonly DnsName Root = new([0], 0);
 
-    private readonly byte[] _wire;
+    // The wire form is a slice of a buffer that may hold other names: a zone's names share a few
+    // large buffers (NameArena) and an ancestor shares its descendant's bytes, so a million-name zone
+    // is not a million small arrays for the collector to trace.
+    private readonly byte[] _buffer;
+    private readonly int _offset;
+    private readonly byte _length;
+    private readonly byte _labels;
 
-    // Hashed once: a zone load puts each owner through several dictionaries, and the object has
-    // room for it beside LabelCount (its size does not change).
+    // Hashed once: a zone load puts each owner through several dictionaries.
     private readonly int _hash;
 
     private DnsName(byte[] wire, int labelCount)
+        : this(wire, 0, wire.Length, labelCount)
     {
-        _wire = wire;
-        LabelCount = labelCount;
-        _hash = WireComparer.Hash(wire);
+    }
+
+    private DnsName(byte[] buffer, int offset, int length, int labelCount)
+    {
+        _buffer = buffer;
+        _offset = offset;
+        _length = (byte)length;
+        _labels = (byte)labelCount;
+        _hash = WireComparer.Hash(buffer.AsSpan(offset, length));
     }
 
     /// <summary>Wire form, lower case, ending in the root label.</summary>
-    public ReadOnlySpan<byte> Wire => _wire;
+    public ReadOnlySpan<byte> Wire => new(_buffer, _offset, _length);
 
-    public byte[] WireArray => _wire;
+    public int LabelCount => _labels;
 
-    public int LabelCount { get; }
+    /// <summary>
+    /// A name over bytes already in <paramref name="buffer"/> (valid, uncompressed, lower case, as a
+    /// <see cref="NameArena"/> or another name's buffer holds them); nothing is copied.
+    /// </summary>
+    internal static DnsName Over(byte[] buffer, int offset, int length, int labelCount) =>
+        new(buffer, offset, length, labelCount);
+
+    /// <summary>The ancestor <paramref name="labels"/> labels up, sharing this name's bytes.</summary>
+    public DnsName Ancestor(int labels)
+    {
+        if ((uint)labels > (uint)LabelCount) throw new ArgumentOutOfRangeException(nameof(labels));
+        int skip = 0;
+        for (int i = 0; i < labels; i++) skip += _buffer[_offset + skip] + 1;
+        return labels == 0 ? this : new DnsName(_buffer, _offset + skip, _length - skip, LabelCount - labels);
+    }
 
     public bool IsRoot => LabelCount == 0;
 
@@ -106,37 +132,36 @@ public sealed class DnsName : IEquatable<DnsName>
     /// <summary>The name with its first label removed; the root's parent is the root.</summary>
     public DnsName Parent()
     {
-        if (IsRoot) return this;
-        int skip = _wire[0] + 1;
-        return new DnsName(_wire[skip..], LabelCount - 1);
+        return IsRoot ? this : Ancestor(1);
     }
 
     /// <summary>A name one label longer than this one.</summary>
     public DnsName Child(ReadOnlySpan<byte> label)
     {
         if (label.Length is 0 or > MaxLabelLength) throw new ArgumentException("bad label length", nameof(label));
-        var bytes = new byte[1 + label.Length + _wire.Length];
+        var bytes = new byte[1 + label.Length + _length];
         bytes[0] = (byte)label.Length;
         label.CopyTo(bytes.AsSpan(1));
-        _wire.CopyTo(bytes.AsSpan(1 + label.Length));
+        Wire.CopyTo(bytes.AsSpan(1 + label.Length));
         if (bytes.Length > MaxWireLength) throw new ArgumentException("name too long", nameof(label));
         FoldCase(bytes);
         return new DnsName(bytes, LabelCount + 1);
     }
 
-    public bool IsWildcard => LabelCount > 0 && _wire[0] == 1 && _wire[1] == (byte)'*';
+    public bool IsWildcard => LabelCount > 0 && _buffer[_offset] == 1 && _buffer[_offset + 1] == (byte)'*';
 
     /// <summary>True when this name equals <paramref name="other"/> or lies below it.</summary>
     public bool IsAtOrBelow(DnsName other)
     {
         if (other.LabelCount > LabelCount) return false;
         // Walk past the extra labels instead of building the ancestor: this runs per query.
+        var wire = Wire;
         int pos = 0;
-        for (int i = LabelCount - other.LabelCount; i > 0; i--) pos += _wire[pos] + 1;
-        return _wire.AsSpan(pos).SequenceEqual(other._wire);
+        for (int i = LabelCount - other.LabelCount; i > 0; i--) pos += wire[pos] + 1;
+        return wire[pos..].SequenceEqual(other.Wire);
     }
 
-    public bool Equals(DnsName? other) => other is not null && _wire.AsSpan().SequenceEqual(other._wire);
+    public bool Equals(DnsName? other) => other is not null && (ReferenceEquals(this, other) || (_hash == other._hash && Wire.SequenceEqual(other.Wire)));
 
     public override bool Equals(object? obj) => obj is DnsName other && Equals(other);
 
@@ -147,7 +172,7 @@ public sealed class DnsName : IEquatable<DnsName>
     public static bool operator !=(DnsName? a, DnsName? b) => !(a == b);
 
     /// <summary>Presentation form with a trailing dot, escaping as RFC 4343 §2.1 describes.</summary>
-    public override string ToString() => WireToText(_wire);
+    public override string ToString() => WireToText(Wire);
 
     /// <summary>Presentation form of an uncompressed wire name (case kept as given).</summary>
     public static string WireToText(ReadOnlySpan<byte> wire)

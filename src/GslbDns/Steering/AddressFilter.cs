@@ -23,14 +23,18 @@ public static class AddressFilter
     public static RRSet Without(RRSet set, Func<UInt128, HealthStatus> health)
     {
         if (set.Type is not (RecordType.A or RecordType.AAAA)) return set;
-        var kept = set.Records.Where(r => health(AddressOf(r.Bytes)) != HealthStatus.Down).ToArray();
+        var kept = new List<Rdata>(set.Records.Length);
+        foreach (var record in set.Records)
+        {
+            if (health(AddressOf(record.Bytes)) != HealthStatus.Down) kept.Add(record);
+        }
         // All down: the region would not have been chosen unless the service failed open, and then
         // every address is as good as any.
-        return kept.Length == set.Records.Length || kept.Length == 0 ? set : new RRSet(set.Type, set.Ttl, kept);
+        return kept.Count == set.Records.Length || kept.Count == 0 ? set : new RRSet(set.Type, set.Ttl, [.. kept]);
     }
 
     /// <summary>The address in an A or AAAA RDATA, IPv4 mapped into the IPv6 space like client addresses.</summary>
-    public static UInt128 AddressOf(byte[] rdata) => (rdata.Length == 4
+    public static UInt128 AddressOf(ReadOnlySpan<byte> rdata) => (rdata.Length == 4
         ? ClientAddress.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(rdata))
         : ClientAddress.FromIPv6(rdata)).Bits;
 }

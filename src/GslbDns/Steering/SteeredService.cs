@@ -65,4 +65,8 @@ public sealed class SteeredRegion
     public RRSet? ServiceA { get; }
 
     public RRSet? ServiceAaaa { get; }
+
+    /// <summary>The target's A and then AAAA records: the addresses health checks and reports track.</summary>
+    public Rdata[] AddressRecords() =>
+        [.. ServiceA is { } a ? a.Records : default, .. ServiceAaaa is { } aaaa ? aaaa.Records : default];
 }

@@ -31,7 +31,7 @@ public static class SteeringCompiler
             {
                 var target = policy.Regions[i].Target;
                 var node = zone.Find(target);
-                var cname = new RRSet(RecordType.CNAME, policy.Ttl, [new Rdata(target.WireArray, new Writing.RdataNames(0))]);
+                var cname = new RRSet(RecordType.CNAME, policy.Ttl, [new Rdata(target.Wire.ToArray(), new Writing.RdataNames(0))]);
                 regions[i] = new SteeredRegion(i, target, node, cname, Retimed(node?.Find(RecordType.A), policy.Ttl),
                     Retimed(node?.Find(RecordType.AAAA), policy.Ttl));
             }
@@ -51,7 +51,7 @@ public static class SteeringCompiler
 
     /// <summary>The target's addresses, as health checks track them.</summary>
     private static UInt128[] AddressesOf(SteeredRegion region) =>
-        (region.ServiceA?.Records ?? []).Concat(region.ServiceAaaa?.Records ?? []).Select(r => AddressFilter.AddressOf(r.Bytes)).ToArray();
+        region.AddressRecords().Select(r => AddressFilter.AddressOf(r.Bytes)).ToArray();
 
-    private static RRSet? Retimed(RRSet? set, uint ttl) => set is null ? null : new RRSet(set.Type, ttl, set.Records);
+    private static RRSet? Retimed(RRSet? set, uint ttl) => set is null ? null : new RRSet(set.Type, ttl, set.Records.ToArray());
 }

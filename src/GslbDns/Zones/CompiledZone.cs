@@ -55,7 +55,7 @@ public sealed class CompiledZone
     private static RRSet BuildNegativeSoa(RRSet soa)
     {
         var rdata = soa.Records[0].Bytes;
-        uint minimum = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rdata.AsSpan(rdata.Length - 4));
-        return new RRSet(RecordType.SOA, Math.Min(soa.Ttl, minimum), soa.Records);
+        uint minimum = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rdata[^4..]);
+        return new RRSet(RecordType.SOA, Math.Min(soa.Ttl, minimum), soa.Records.ToArray());
     }
 }

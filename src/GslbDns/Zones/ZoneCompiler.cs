@@ -18,16 +18,25 @@ public static class ZoneCompiler
         var nodes = new Dictionary<DnsName, ZoneNode>(owners.Count + owners.Count / 8 + 1, WireComparer.Instance);
         var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
 
+        // Names, RDATA, RRsets and the nodes' RRset lists all go into a few arrays shared by the
+        // whole zone: a million-record zone is then about three objects per name (node, name,
+        // RRset), which is what a collection during the next reload has to trace.
+        var names = new ByteArena();
+        var bytes = new ByteArena();
+        var allRdata = new Rdata[records.Count];
+        var allSets = new RRSet[records.Count + 1];
+        int rdataUsed = 0, setsUsed = 0;
         int recordCount = 0;
-        var sets = new List<RRSet>();
         var unique = new List<byte[]>();
         for (int o = 0; o < owners.Count; o++)
         {
             var group = owners[o];
             SortByType(group, records);
             var owner = records[group[0]].Owner;
-            var node = GetOrAddWithAncestors(nodes, lookup, owner, origin);
-            sets.Clear();
+            var node = lookup.TryGetValue(owner.Wire, out var existing)
+                ? existing
+                : GetOrAddWithAncestors(nodes, lookup, names.AddName(owner.Wire, owner.LabelCount), origin);
+            int firstSet = setsUsed;
             for (int i = 0; i < group.Length;)
             {
                 var type = records[group[i]].Type;
@@ -40,15 +49,19 @@ public static class ZoneCompiler
                     if (!Contains(unique, data)) unique.Add(data);
                 }
                 recordCount += unique.Count;
-                var rdata = new Rdata[unique.Count];
-                for (int k = 0; k < rdata.Length; k++) rdata[k] = new Rdata(unique[k], CompressibleNames(type, unique[k]));
-                sets.Add(new RRSet(type, ttl, rdata));
+                int firstRdata = rdataUsed;
+                foreach (var data in unique)
+                {
+                    var (buffer, offset) = bytes.Add(data);
+                    allRdata[rdataUsed++] = new Rdata(buffer, offset, data.Length, CompressibleNames(type, data));
+                }
+                allSets[setsUsed++] = new RRSet(type, ttl, allRdata, firstRdata, unique.Count);
             }
-            node.Sets = [.. sets];
+            node.SetSets(allSets, firstSet, setsUsed - firstSet);
         }
         GetOrAddWithAncestors(nodes, lookup, origin, origin);
 
-        LinkNodes(nodes, lookup, origin);
+        LinkNodes(nodes, lookup, origin, names);
         ResolveAdditional(nodes, lookup, origin);
 
         var apex = nodes[origin];
@@ -88,23 +101,24 @@ public static class ZoneCompiler
         if (nodes.TryGetValue(name, out var existing)) return existing;
         var node = new ZoneNode(name);
         nodes[name] = node;
-        // Ancestors up to the first one already present; a DnsName is made only for those missing.
+        // Ancestors up to the first one already present; a DnsName is made only for those missing,
+        // over the bytes of this one.
         var wire = name.Wire;
-        int labels = name.LabelCount;
+        int up = 0;
         int pos = 0;
-        while (labels > origin.LabelCount)
+        while (name.LabelCount - up > origin.LabelCount)
         {
             pos += wire[pos] + 1;
-            labels--;
+            up++;
             if (lookup.ContainsKey(wire[pos..])) break;
-            var ancestor = DnsName.FromWire(wire[pos..]);
+            var ancestor = name.Ancestor(up);
             nodes[ancestor] = new ZoneNode(ancestor);
         }
         return node;
     }
 
     private static void LinkNodes(Dictionary<DnsName, ZoneNode> nodes,
-        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName origin)
+        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName origin, ByteArena names)
     {
         // Parents before children, so a parent's Delegation is set when its children read it.
         var ordered = new ZoneNode[nodes.Count];
@@ -117,7 +131,8 @@ public static class ZoneCompiler
             var cname = node.Find(RecordType.CNAME);
             if (cname is not null)
             {
-                node.CnameTarget = DnsName.FromWire(cname.Records[0].Bytes);
+                var target = cname.Records[0].Bytes;
+                node.CnameTarget = names.AddName(target, LabelCount(target));
             }
             if (node.Name.LabelCount <= origin.LabelCount) continue;
             var wire = node.Name.Wire;
@@ -152,7 +167,7 @@ public static class ZoneCompiler
                 additional.Clear();
                 foreach (var record in set.Records)
                 {
-                    var data = record.Bytes.AsSpan(targetOffset);
+                    var data = record.Bytes[targetOffset..];
                     int length = MessageWriter.WireNameLength(data);
                     if (length <= 1) continue;
                     var name = target[..length];
@@ -191,10 +206,18 @@ public static class ZoneCompiler
         _ => RdataNames.None,
     };
 
-    private static uint ReadSerial(byte[] soa)
+    private static uint ReadSerial(ReadOnlySpan<byte> soa)
     {
         int mname = MessageWriter.WireNameLength(soa);
-        int rname = MessageWriter.WireNameLength(soa.AsSpan(mname));
-        return BinaryPrimitives.ReadUInt32BigEndian(soa.AsSpan(mname + rname));
+        int rname = MessageWriter.WireNameLength(soa[mname..]);
+        return BinaryPrimitives.ReadUInt32BigEndian(soa[(mname + rname)..]);
+    }
+
+    /// <summary>Labels of a valid uncompressed wire name (the reader checked CNAME targets).</summary>
+    private static int LabelCount(ReadOnlySpan<byte> wire)
+    {
+        int labels = 0;
+        for (int pos = 0; wire[pos] != 0; pos += wire[pos] + 1) labels++;
+        return labels;
     }
 }

@@ -15,8 +15,20 @@ public sealed class ZoneNode
 
     public DnsName Name { get; }
 
+    // A slice of the array the compiled zone shares among its nodes.
+    private RRSet[] _sets = [];
+    private int _setStart;
+    private int _setCount;
+
     /// <summary>RRsets sorted by type.</summary>
-    public RRSet[] Sets { get; internal set; } = [];
+    public ReadOnlySpan<RRSet> Sets => new(_sets, _setStart, _setCount);
+
+    internal void SetSets(RRSet[] sets, int start, int count)
+    {
+        _sets = sets;
+        _setStart = start;
+        _setCount = count;
+    }
 
     /// <summary>The topmost delegation point at or above this node (never the apex), or null where the zone is authoritative.</summary>
     public ZoneNode? Delegation { get; internal set; }
@@ -27,7 +39,7 @@ public sealed class ZoneNode
     /// <summary>For a CNAME node, its target, parsed once.</summary>
     public DnsName? CnameTarget { get; internal set; }
 
-    public bool IsEmptyNonTerminal => Sets.Length == 0;
+    public bool IsEmptyNonTerminal => _setCount == 0;
 
     public RRSet? Find(RecordType type)
     {

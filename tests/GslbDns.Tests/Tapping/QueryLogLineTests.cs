@@ -38,7 +38,7 @@ public sealed class QueryLogLineTests
             ClientSubnet = new ClientSubnetOption { Present = true, Family = 2, SourcePrefix = 48, Address = Bits("2001:db8:1::") },
             ScopePrefix = 0,
             Region = -1,
-        }, DnsName.Parse("www.example.net.").WireArray);
+        }, DnsName.Parse("www.example.net.").Wire.ToArray());
         Assert.Equal("2026-12-02T06:30:00.123Z", line.GetProperty("time").GetString());
         Assert.Equal("2001:db8::53", line.GetProperty("client").GetString());
         Assert.Equal("tcp", line.GetProperty("protocol").GetString());

@@ -37,7 +37,7 @@ internal sealed class MasterFileParse
     {
         _root = root;
         _origin = origin;
-        _originWire = origin?.WireArray;
+        _originWire = origin?.Wire.ToArray();
     }
 
     public ZoneReadResult Result() => new(_apexFixed ? _apex : _origin, _records, _problems);
