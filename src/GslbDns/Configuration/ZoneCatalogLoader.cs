@@ -396,7 +396,7 @@ public sealed class ZoneCatalogLoader
             owner.CopyTo(into);
             System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(into[owner.Length..], (ushort)record.Type);
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(into[(owner.Length + 2)..], record.Ttl);
-            record.Data.CopyTo(into[(owner.Length + 6)..]);
+            record.Data.Span.CopyTo(into[(owner.Length + 6)..]);
             used += size;
         }
         hash.Append(buffer.AsSpan(0, used));

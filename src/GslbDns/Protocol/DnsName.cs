@@ -92,6 +92,14 @@ public sealed class DnsName : IEquatable<DnsName>
         return true;
     }
 
+    /// <summary>Labels of a valid uncompressed wire name, the root label not counted.</summary>
+    public static int CountLabels(ReadOnlySpan<byte> wire)
+    {
+        int labels = 0;
+        for (int pos = 0; wire[pos] != 0; pos += wire[pos] + 1) labels++;
+        return labels;
+    }
+
     /// <summary>ASCII lower-casing in place; other bytes are left alone (labels are binary).</summary>
     public static void FoldCase(Span<byte> bytes)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using GslbDns.Writing;
 using GslbDns.Protocol;
 
@@ -27,15 +28,13 @@ public static class ZoneCompiler
         var allSets = new RRSet[records.Count + 1];
         int rdataUsed = 0, setsUsed = 0;
         int recordCount = 0;
-        var unique = new List<byte[]>();
+        var unique = new List<ReadOnlyMemory<byte>>();
         for (int o = 0; o < owners.Count; o++)
         {
             var group = owners[o];
             SortByType(group, records);
             var owner = records[group[0]].Owner;
-            var node = lookup.TryGetValue(owner.Wire, out var existing)
-                ? existing
-                : GetOrAddWithAncestors(nodes, lookup, names.AddName(owner.Wire, owner.LabelCount), origin);
+            var node = GetOrAddWithAncestors(nodes, lookup, owner, origin);
             int firstSet = setsUsed;
             for (int i = 0; i < group.Length;)
             {
@@ -52,8 +51,11 @@ public static class ZoneCompiler
                 int firstRdata = rdataUsed;
                 foreach (var data in unique)
                 {
-                    var (buffer, offset) = bytes.Add(data);
-                    allRdata[rdataUsed++] = new Rdata(buffer, offset, data.Length, CompressibleNames(type, data));
+                    // The reader's buffers become the zone's: RDATA is not copied again.
+                    var (buffer, offset) = MemoryMarshal.TryGetArray(data, out var segment)
+                        ? (segment.Array!, segment.Offset)
+                        : bytes.Add(data.Span);
+                    allRdata[rdataUsed++] = new Rdata(buffer, offset, data.Length, CompressibleNames(type, data.Span));
                 }
                 allSets[setsUsed++] = new RRSet(type, ttl, allRdata, firstRdata, unique.Count);
             }
@@ -86,11 +88,11 @@ public static class ZoneCompiler
         }
     }
 
-    private static bool Contains(List<byte[]> unique, byte[] data)
+    private static bool Contains(List<ReadOnlyMemory<byte>> unique, ReadOnlyMemory<byte> data)
     {
         foreach (var u in unique)
         {
-            if (u.AsSpan().SequenceEqual(data)) return true;
+            if (u.Span.SequenceEqual(data.Span)) return true;
         }
         return false;
     }
@@ -132,7 +134,7 @@ public static class ZoneCompiler
             if (cname is not null)
             {
                 var target = cname.Records[0].Bytes;
-                node.CnameTarget = names.AddName(target, LabelCount(target));
+                node.CnameTarget = names.AddName(target, DnsName.CountLabels(target));
             }
             if (node.Name.LabelCount <= origin.LabelCount) continue;
             var wire = node.Name.Wire;
@@ -198,7 +200,7 @@ public static class ZoneCompiler
     }
 
     /// <summary>RFC 3597 §4: only the RFC 1035 types may have their RDATA names compressed.</summary>
-    private static RdataNames CompressibleNames(RecordType type, byte[] data) => type switch
+    private static RdataNames CompressibleNames(RecordType type, ReadOnlySpan<byte> data) => type switch
     {
         RecordType.NS or RecordType.CNAME or RecordType.PTR => new RdataNames(0),
         RecordType.MX => new RdataNames(2),
@@ -211,13 +213,5 @@ public static class ZoneCompiler
         int mname = MessageWriter.WireNameLength(soa);
         int rname = MessageWriter.WireNameLength(soa[mname..]);
         return BinaryPrimitives.ReadUInt32BigEndian(soa[(mname + rname)..]);
-    }
-
-    /// <summary>Labels of a valid uncompressed wire name (the reader checked CNAME targets).</summary>
-    private static int LabelCount(ReadOnlySpan<byte> wire)
-    {
-        int labels = 0;
-        for (int pos = 0; wire[pos] != 0; pos += wire[pos] + 1) labels++;
-        return labels;
     }
 }

@@ -72,7 +72,7 @@ public class MasterFileReaderGoodZoneTests
             Assert.Equal(DnsName.Parse(owner), record.Owner);
             Assert.Equal(type, record.Type);
             Assert.Equal(ttl, record.Ttl);
-            Assert.Equal(Convert.ToHexString(data), Convert.ToHexString(record.Data));
+            Assert.Equal(Convert.ToHexString(data), Convert.ToHexString(record.Data.Span));
             Assert.Equal(new SourceLocation(file, line), record.Source);
         }
     }

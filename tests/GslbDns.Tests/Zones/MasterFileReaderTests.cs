@@ -224,7 +224,7 @@ public class MasterFileReaderTests
     [Fact]
     public void EmptyGenericRdata_IsAcceptedForAnUnknownType()
     {
-        Assert.Empty(Single("$TTL 300\nx TYPE65280 \\# 0\n", (RecordType)65280).Data);
+        Assert.Empty(Single("$TTL 300\nx TYPE65280 \\# 0\n", (RecordType)65280).Data.ToArray());
     }
 
     [Fact]

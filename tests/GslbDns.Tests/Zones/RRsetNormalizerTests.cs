@@ -7,7 +7,7 @@ namespace GslbDns.Tests.Zones;
 public class RRsetNormalizerTests
 {
     private static ZoneRecord A(string owner, uint ttl, byte last, int line) =>
-        new(DnsName.Parse(owner), RecordType.A, ttl, [192, 0, 2, last], new SourceLocation("z.zone", line));
+        new(DnsName.Parse(owner), RecordType.A, ttl, new byte[] { 192, 0, 2, last }, new SourceLocation("z.zone", line));
 
     [Fact]
     public void ExactDuplicates_CollapseToTheFirst()
@@ -36,7 +36,7 @@ public class RRsetNormalizerReferenceTests
         var result = new List<ZoneRecord>();
         foreach (var record in records)
         {
-            if (!seen.Add((record.Owner, record.Type, Convert.ToHexString(record.Data)))) continue;
+            if (!seen.Add((record.Owner, record.Type, Convert.ToHexString(record.Data.Span)))) continue;
             if (!firstTtl.TryGetValue((record.Owner, record.Type), out uint ttl)) firstTtl.Add((record.Owner, record.Type), ttl = record.Ttl);
             result.Add(record with { Ttl = ttl });
         }

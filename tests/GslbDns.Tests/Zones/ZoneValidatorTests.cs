@@ -160,8 +160,8 @@ public class ZoneValidatorTests
     public void OwnerOutsideTheZone_AndTtlOutOfRange_AreErrors()
     {
         var records = Records(Apex).ToList();
-        records.Add(new ZoneRecord(DnsName.Parse("www.example.net."), RecordType.A, 300, [192, 0, 2, 1], new SourceLocation("x.inc", 1)));
-        records.Add(new ZoneRecord(DnsName.Parse("big.example.com."), RecordType.A, 3_000_000_000, [192, 0, 2, 2], new SourceLocation("x.inc", 2)));
+        records.Add(new ZoneRecord(DnsName.Parse("www.example.net."), RecordType.A, 300, new byte[] { 192, 0, 2, 1 }, new SourceLocation("x.inc", 1)));
+        records.Add(new ZoneRecord(DnsName.Parse("big.example.com."), RecordType.A, 3_000_000_000, new byte[] { 192, 0, 2, 2 }, new SourceLocation("x.inc", 2)));
 
         Assert.Equal(
         [

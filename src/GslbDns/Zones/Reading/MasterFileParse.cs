@@ -28,6 +28,10 @@ internal sealed class MasterFileParse
     private readonly RdataFields _fields = new();
     private readonly RdataBuilder _builder = new();
 
+    // The zone's owner names and RDATA, in buffers the compiled zone goes on using.
+    private readonly ByteArena _names = new();
+    private readonly ByteArena _rdata = new();
+
     // The owner field that gave _previousOwner, and the origin it was read against: the same text
     // under the same origin is the same name, parsed once (most zones write a name on each of its lines).
     private MasterFileToken _previousOwnerToken;
@@ -286,7 +290,7 @@ internal sealed class MasterFileParse
 
         var fields = _fields;
         fields.Reset(typeToken, tokens, index, _originWire, entry.Line);
-        byte[] data = GenericRdata.Starts(tokens, index)
+        var data = GenericRdata.Starts(tokens, index)
             ? GenericRdata.Parse(type, fields)
             : RdataTextParser.Parse(type, fields, _builder);
 
@@ -296,7 +300,9 @@ internal sealed class MasterFileParse
         {
             throw new ZoneSyntaxException(entry.Line, $"owner '{owner}' is outside the zone '{_apex}'");
         }
-        _records.Add(new ZoneRecord(owner, type, recordTtl, data, new SourceLocation(display, entry.Line)));
+        var (buffer, offset) = _rdata.Add(data);
+        _records.Add(new ZoneRecord(owner, type, recordTtl, new ReadOnlyMemory<byte>(buffer, offset, data.Length),
+            new SourceLocation(display, entry.Line)));
     }
 
     private DnsName Owner(MasterFileToken token)
@@ -305,10 +311,13 @@ internal sealed class MasterFileParse
         {
             return _previousOwner;
         }
-        if (!DnsName.TryParse(token.Span, _origin, out var owner, out string error))
+        Span<byte> wire = stackalloc byte[DnsName.MaxWireLength];
+        if (!NameText.TryToWire(token.Span, _originWire ?? default, _originWire is not null, wire, out int written, out string error))
         {
             throw new ZoneSyntaxException(token.Line, $"bad owner name '{token.Text}': {error}");
         }
+        // Owners go into the names buffer the compiled zone keeps: no array per name.
+        var owner = _names.AddName(wire[..written], DnsName.CountLabels(wire[..written]));
         _previousOwner = owner;
         _previousOwnerToken = token;
         _previousOwnerOrigin = _origin;
@@ -319,7 +328,7 @@ internal sealed class MasterFileParse
     /// RFC 2308 §4: a record without a TTL takes $TTL. Without $TTL it takes the last TTL written
     /// (RFC 1035 §5.1); an SOA that is the first record and has no TTL takes its own MINIMUM, as BIND does.
     /// </summary>
-    private uint ChooseTtl(uint? explicitTtl, RecordType type, byte[] data, int line)
+    private uint ChooseTtl(uint? explicitTtl, RecordType type, ReadOnlySpan<byte> data, int line)
     {
         if (explicitTtl is uint ttl)
         {

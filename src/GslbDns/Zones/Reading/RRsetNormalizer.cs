@@ -26,7 +26,7 @@ public static class RRsetNormalizer
                 for (int i = first; i >= 0; i = nextInSet[i])
                 {
                     last = i;
-                    if (result[i].Data.AsSpan().SequenceEqual(record.Data))
+                    if (result[i].Data.Span.SequenceEqual(record.Data.Span))
                     {
                         duplicate = true;
                         break;

@@ -11,8 +11,11 @@ internal static class RdataTextParser
     /// <summary>Longest RDATA a record can carry: RDLENGTH is 16 bits (RFC 1035 §3.2.1).</summary>
     public const int MaxRdataLength = ushort.MaxValue;
 
-    /// <summary>The RDATA of one record; <paramref name="builder"/> is scratch space shared by the file's records.</summary>
-    public static byte[] Parse(RecordType type, RdataFields fields, RdataBuilder builder)
+    /// <summary>
+    /// The RDATA of one record, in <paramref name="builder"/>'s scratch space that the file's records
+    /// share: valid until the next record is parsed.
+    /// </summary>
+    public static ReadOnlySpan<byte> Parse(RecordType type, RdataFields fields, RdataBuilder builder)
     {
         builder.Clear();
         switch (type)
@@ -92,7 +95,7 @@ internal static class RdataTextParser
         {
             throw fields.Error($"RDATA of {builder.Length} octets is longer than {MaxRdataLength}");
         }
-        return builder.ToArray();
+        return builder.Written;
     }
 
     private static void Address(RdataFields fields, RdataBuilder builder, int length)

@@ -28,7 +28,7 @@ public static class ZoneValidator
         var nsTargets = new HashSet<DnsName>(WireComparer.Instance);
         foreach (var record in unique)
         {
-            if (record.Type == RecordType.NS && RdataWireCheck.TryReadName(record.Data, out var target)) nsTargets.Add(target);
+            if (record.Type == RecordType.NS && RdataWireCheck.TryReadName(record.Data.Span, out var target)) nsTargets.Add(target);
             if (!record.Owner.IsAtOrBelow(origin))
             {
                 problems.Add(new ZoneProblem(record.Source, $"owner '{record.Owner}' is outside the zone '{origin}'"));
@@ -184,7 +184,7 @@ public static class ZoneValidator
         {
             // NS records under a delegation are occluded and reported as such; their targets do not matter.
             if (EnclosingCut(origin, ns.Owner, cuts, includeSelf: false) is not null) continue;
-            if (!RdataWireCheck.TryReadName(ns.Data, out var target) || !target.IsAtOrBelow(origin)) continue;
+            if (!RdataWireCheck.TryReadName(ns.Data.Span, out var target) || !target.IsAtOrBelow(origin)) continue;
             List<ZoneRecord>? data = null;
             if (byOwner.TryFind(target, out int id)) byOwner.CopyTo(id, data = scratch);
             if (data is not null && data.Any(r => r.Type == RecordType.CNAME))
