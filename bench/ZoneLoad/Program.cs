@@ -25,9 +25,12 @@ for (int round = 1; round <= rounds; round++)
     var previousMode = System.Runtime.GCSettings.LatencyMode;
     System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
     var read = Stage("read", () => MasterFileReader.Read(path, root, origin));
-    var records = Stage("normalize", () => RRsetNormalizer.Normalize(read.Records));
-    var problems = Stage("validate", () => ZoneValidator.Validate(read.Origin!, records, stem, normalized: true));
-    var zone = Stage("compile", () => ZoneCompiler.Compile(read.Origin!, records, path));
+    // As the server reads a zone (ZoneFolderReader): the grouping by owner is made once, while normalizing.
+    OwnerGroups? owners = null;
+    var records = Stage("normalize", () => RRsetNormalizer.Normalize(read.Records, out owners));
+    var problems = Stage("validate", () => ZoneValidator.Validate(read.Origin!, records, stem, ref owners));
+    // As the server compiles: with the grouping by owner that validation made.
+    var zone = Stage("compile", () => ZoneCompiler.Compile(new ZoneFileResult(path, read.Origin, records, problems) { Owners = owners }));
     System.Runtime.GCSettings.LatencyMode = previousMode;
     Console.WriteLine($"  {read.Records.Count} records, {read.Problems.Count + problems.Count} problems, {zone.NodeCount} nodes");
     serving = null;

@@ -161,7 +161,7 @@ public sealed class ZoneCatalogLoader
         Ledger?.Succeeded(LoadedKind.Zone, Relative(result.Path), result.Origin.ToString());
         var fingerprint = Fingerprint(result.Records);
         if (previous is not null && previous.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return previous;
-        var zone = ZoneCompiler.Compile(result.Origin, result.Records, result.Path);
+        var zone = ZoneCompiler.Compile(result);
         Log.ZoneLoaded(_logger, zone.Origin.ToString(), zone.Serial, zone.RecordCount, Relative(result.Path));
         return new LoadedZone(zone, fingerprint, previous?.Policy);
     }

@@ -5,7 +5,7 @@ namespace GslbDns.Zones;
 /// owner by owner (each owner's records in file order, owners in order of first appearance), and
 /// where each owner's run starts. Built by a counting sort over owner numbers.
 /// </summary>
-internal sealed class OwnerGroups
+public sealed class OwnerGroups
 {
     private readonly Dictionary<DnsName, int> _ids;
     private readonly int[] _order;
@@ -39,6 +39,27 @@ internal sealed class OwnerGroups
 
     public static OwnerGroups Of(IReadOnlyList<ZoneRecord> records)
     {
+        var (ids, idOf, counts) = Number(records);
+        return FromNumbers(records, ids, idOf, counts);
+    }
+
+    /// <summary>
+    /// The grouping from owner numbers already given out: <paramref name="idOf"/>[i] is record i's
+    /// owner number (in order of first appearance, as <paramref name="ids"/> maps them) and
+    /// <paramref name="counts"/>[id] the number of records that owner has.
+    /// </summary>
+    internal static OwnerGroups FromNumbers(IReadOnlyList<ZoneRecord> records, Dictionary<DnsName, int> ids, int[] idOf, List<int> counts)
+    {
+        var starts = new int[counts.Count + 1];
+        for (int id = 0; id < counts.Count; id++) starts[id + 1] = starts[id] + counts[id];
+        var next = starts[..^1];
+        var order = new int[records.Count];
+        for (int i = 0; i < records.Count; i++) order[next[idOf[i]]++] = i;
+        return new OwnerGroups(records, ids, order, starts);
+    }
+
+    private static (Dictionary<DnsName, int> Ids, int[] IdOf, List<int> Counts) Number(IReadOnlyList<ZoneRecord> records)
+    {
         var ids = new Dictionary<DnsName, int>(WireComparer.Instance);
         var idOf = new int[records.Count];
         var counts = new List<int>();
@@ -61,11 +82,6 @@ internal sealed class OwnerGroups
             idOf[i] = previousId;
             counts[previousId]++;
         }
-        var starts = new int[counts.Count + 1];
-        for (int id = 0; id < counts.Count; id++) starts[id + 1] = starts[id] + counts[id];
-        var next = starts[..^1];
-        var order = new int[records.Count];
-        for (int i = 0; i < records.Count; i++) order[next[idOf[i]]++] = i;
-        return new OwnerGroups(records, ids, order, starts);
+        return (ids, idOf, counts);
     }
 }

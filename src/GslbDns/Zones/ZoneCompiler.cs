@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using GslbDns.Writing;
 using GslbDns.Protocol;
+using GslbDns.Zones.Reading;
 
 namespace GslbDns.Zones;
 
@@ -12,9 +13,17 @@ namespace GslbDns.Zones;
 /// </summary>
 public static class ZoneCompiler
 {
-    public static CompiledZone Compile(DnsName origin, IReadOnlyList<ZoneRecord> records, string source)
+    public static CompiledZone Compile(DnsName origin, IReadOnlyList<ZoneRecord> records, string source) =>
+        Compile(origin, records, source, null);
+
+    /// <summary>Compiles read results, reusing the grouping by owner that validation made.</summary>
+    public static CompiledZone Compile(ZoneFileResult result) =>
+        Compile(result.Origin ?? throw new ArgumentException("the zone has no origin", nameof(result)), result.Records, result.Path, result.Owners);
+
+    private static CompiledZone Compile(DnsName origin, IReadOnlyList<ZoneRecord> records, string source, OwnerGroups? grouped)
     {
-        var owners = OwnerGroups.Of(records);
+        // Grouping a million owners is a dictionary of a million names: done once per load.
+        var owners = grouped is not null && ReferenceEquals(grouped.Records, records) ? grouped : OwnerGroups.Of(records);
         // Owners plus a margin for empty non-terminals; sized once instead of doubling through a million.
         var nodes = new Dictionary<DnsName, ZoneNode>(owners.Count + owners.Count / 8 + 1, WireComparer.Instance);
         var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();

@@ -43,18 +43,44 @@ public class RRsetNormalizerReferenceTests
         return result;
     }
 
-    [Fact]
-    public void RandomRecordsWithDuplicates_NormalizeAsTheReferenceRule()
+    private static List<ZoneRecord> RandomRecords(int seed)
     {
-        var rng = new Random(11);
+        var rng = new Random(seed);
         var records = new List<ZoneRecord>();
+        DnsName? previous = null;
         for (int i = 0; i < 20_000; i++)
         {
-            var owner = DnsName.Parse($"{(rng.Next(2) == 0 ? "n" : "N")}{rng.Next(500)}.test.");
+            // Now and then the same name object again, as the reader hands out for consecutive lines.
+            var owner = previous is not null && rng.Next(3) == 0
+                ? previous
+                : DnsName.Parse($"{(rng.Next(2) == 0 ? "n" : "N")}{rng.Next(500)}.test.");
+            previous = owner;
             var type = rng.Next(3) switch { 0 => RecordType.A, 1 => RecordType.TXT, _ => RecordType.MX };
             byte[] data = [(byte)rng.Next(4), (byte)rng.Next(3)];
             records.Add(new ZoneRecord(owner, type, (uint)rng.Next(1, 5) * 60, data, new SourceLocation("z.zone", i + 1)));
         }
+        return records;
+    }
+
+    [Fact]
+    public void TheGroupingMadeWhileNormalizing_IsTheGroupingOfTheResult()
+    {
+        var actual = RRsetNormalizer.Normalize(RandomRecords(12), out var owners);
+        var expected = OwnerGroups.Of(actual);
+
+        Assert.Same(actual, owners.Records);
+        Assert.Equal(expected.Count, owners.Count);
+        for (int id = 0; id < expected.Count; id++)
+        {
+            Assert.Equal(expected.Owner(id), owners.Owner(id));
+            Assert.Equal(expected[id].ToArray(), owners[id].ToArray());
+        }
+    }
+
+    [Fact]
+    public void RandomRecordsWithDuplicates_NormalizeAsTheReferenceRule()
+    {
+        var records = RandomRecords(11);
 
         var expected = Reference(records);
         var actual = RRsetNormalizer.Normalize(records);

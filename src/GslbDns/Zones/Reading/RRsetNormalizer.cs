@@ -9,41 +9,63 @@ namespace GslbDns.Zones.Reading;
 /// </summary>
 public static class RRsetNormalizer
 {
-    public static IReadOnlyList<ZoneRecord> Normalize(IReadOnlyList<ZoneRecord> records)
+    public static IReadOnlyList<ZoneRecord> Normalize(IReadOnlyList<ZoneRecord> records) => Normalize(records, out _);
+
+    /// <summary>
+    /// Drops duplicate records and gives every RRset its first TTL; <paramref name="owners"/> is the
+    /// result grouped by owner, made on the way (validation and the compiler reuse it).
+    /// </summary>
+    public static IReadOnlyList<ZoneRecord> Normalize(IReadOnlyList<ZoneRecord> records, out OwnerGroups owners)
     {
-        // Each RRset is a chain through the kept records (first kept index -> next -> ...), so a
-        // duplicate is found by comparing octets along its own set only: no key per record.
-        var firstOfSet = new Dictionary<(DnsName, RecordType), int>(records.Count);
-        var nextInSet = new int[records.Count];
+        // Each owner's kept records form a chain, newest first (lastOfOwner[id] -> previousOfOwner
+        // -> ...), so a duplicate is found by comparing octets along its own owner only: one
+        // dictionary entry per name, which is also the owner numbering the grouping needs.
+        var ids = new Dictionary<DnsName, int>(WireComparer.Instance);
+        var lastOfOwner = new List<int>();
+        var counts = new List<int>();
+        var previousOfOwner = new int[records.Count];
+        var idOf = new int[records.Count];
         var result = new List<ZoneRecord>(records.Count);
+        DnsName? previous = null;
+        int id = -1;
         foreach (var record in records)
         {
-            int kept = result.Count;
-            if (firstOfSet.TryGetValue((record.Owner, record.Type), out int first))
+            // A name's records usually follow each other, and the reader hands out one object for them.
+            if (!ReferenceEquals(record.Owner, previous))
             {
-                int last = first;
-                bool duplicate = false;
-                for (int i = first; i >= 0; i = nextInSet[i])
+                if (!ids.TryGetValue(record.Owner, out id))
                 {
-                    last = i;
-                    if (result[i].Data.Span.SequenceEqual(record.Data.Span))
-                    {
-                        duplicate = true;
-                        break;
-                    }
+                    id = counts.Count;
+                    ids.Add(record.Owner, id);
+                    counts.Add(0);
+                    lastOfOwner.Add(-1);
                 }
-                if (duplicate) continue;
-                nextInSet[last] = kept;
-                uint ttl = result[first].Ttl;
-                result.Add(ttl == record.Ttl ? record : record with { Ttl = ttl });
+                previous = record.Owner;
             }
-            else
+            int firstOfSet = -1;
+            bool duplicate = false;
+            for (int i = lastOfOwner[id]; i >= 0; i = previousOfOwner[i])
             {
-                firstOfSet.Add((record.Owner, record.Type), kept);
-                result.Add(record);
+                if (result[i].Type != record.Type) continue;
+                // Walking back, the last one of the type met is the RRset's first.
+                firstOfSet = i;
+                if (result[i].Data.Span.SequenceEqual(record.Data.Span))
+                {
+                    duplicate = true;
+                    break;
+                }
             }
-            nextInSet[kept] = -1;
+            if (duplicate) continue;
+            int kept = result.Count;
+            // RFC 2181 §5.2: one TTL per RRset; the first one read wins.
+            uint ttl = firstOfSet < 0 ? record.Ttl : result[firstOfSet].Ttl;
+            result.Add(ttl == record.Ttl ? record : record with { Ttl = ttl });
+            previousOfOwner[kept] = lastOfOwner[id];
+            lastOfOwner[id] = kept;
+            idOf[kept] = id;
+            counts[id]++;
         }
+        owners = OwnerGroups.FromNumbers(result, ids, idOf, counts);
         return result;
     }
 }

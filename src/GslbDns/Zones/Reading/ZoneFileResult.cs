@@ -9,4 +9,7 @@ namespace GslbDns.Zones.Reading;
 public sealed record ZoneFileResult(string Path, DnsName? Origin, IReadOnlyList<ZoneRecord> Records, IReadOnlyList<ZoneProblem> Problems)
 {
     public bool IsValid => Problems.Count == 0;
+
+    /// <summary>The records grouped by owner as validation grouped them, for the compiler to reuse.</summary>
+    public OwnerGroups? Owners { get; init; }
 }

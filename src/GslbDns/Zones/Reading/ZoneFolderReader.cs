@@ -82,11 +82,12 @@ public static class ZoneFolderReader
 
         var read = MasterFileReader.Read(fullPath, root, fileOrigin);
         problems.AddRange(read.Problems);
-        var records = RRsetNormalizer.Normalize(read.Records);
+        OwnerGroups? owners;
+        var records = RRsetNormalizer.Normalize(read.Records, out owners);
         if (read.Origin is not null)
         {
-            problems.AddRange(ZoneValidator.Validate(read.Origin, records, display, complete: problems.Count == 0, normalized: true));
+            problems.AddRange(ZoneValidator.Validate(read.Origin, records, display, ref owners, complete: problems.Count == 0));
         }
-        return new ZoneFileResult(fullPath, read.Origin, records, problems);
+        return new ZoneFileResult(fullPath, read.Origin, records, problems) { Owners = owners };
     }
 }

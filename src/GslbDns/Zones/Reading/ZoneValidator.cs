@@ -19,30 +19,47 @@ public static class ZoneValidator
     public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> records, string? zoneFile = null, bool complete = true,
         bool normalized = false)
     {
-        var problems = new List<ZoneProblem>();
-        var zoneLocation = new SourceLocation(zoneFile ?? (records.Count > 0 ? records[0].Source.File : ""), 0);
-        var unique = normalized ? records : RRsetNormalizer.Normalize(records);
+        OwnerGroups? owners = null;
+        var unique = normalized ? records : RRsetNormalizer.Normalize(records, out owners);
+        return Validate(origin, unique, zoneFile, ref owners, complete);
+    }
 
-        var inZone = new List<ZoneRecord>(unique.Count);
+    /// <summary>
+    /// Validates normalised records. <paramref name="owners"/>, when given, is their grouping by
+    /// owner (<see cref="RRsetNormalizer"/> makes it); on return it is the grouping the checks used,
+    /// for <see cref="ZoneCompiler"/> to reuse, or null when records outside the zone were left out.
+    /// </summary>
+    public static IReadOnlyList<ZoneProblem> Validate(DnsName origin, IReadOnlyList<ZoneRecord> unique, string? zoneFile, ref OwnerGroups? owners,
+        bool complete = true)
+    {
+        var problems = new List<ZoneProblem>();
+        var zoneLocation = new SourceLocation(zoneFile ?? (unique.Count > 0 ? unique[0].Source.File : ""), 0);
+
+        // Records outside the zone are left out of the checks below; the copy is made only when there are any.
+        List<ZoneRecord>? outsideLeftOut = null;
         var cuts = new HashSet<DnsName>(WireComparer.Instance);
         var nsTargets = new HashSet<DnsName>(WireComparer.Instance);
-        foreach (var record in unique)
+        for (int r = 0; r < unique.Count; r++)
         {
+            var record = unique[r];
             if (record.Type == RecordType.NS && RdataWireCheck.TryReadName(record.Data.Span, out var target)) nsTargets.Add(target);
             if (!record.Owner.IsAtOrBelow(origin))
             {
                 problems.Add(new ZoneProblem(record.Source, $"owner '{record.Owner}' is outside the zone '{origin}'"));
+                outsideLeftOut ??= [.. unique.Take(r)];
                 continue;
             }
             if (record.Ttl > TtlText.MaxTtl)
             {
                 problems.Add(new ZoneProblem(record.Source, $"TTL {record.Ttl} is over the maximum {TtlText.MaxTtl} (RFC 2181 §8)"));
             }
-            inZone.Add(record);
+            outsideLeftOut?.Add(record);
             if (record.Type == RecordType.NS && record.Owner != origin) cuts.Add(record.Owner);
         }
+        IReadOnlyList<ZoneRecord> inZone = outsideLeftOut ?? unique;
 
-        var byOwner = OwnerGroups.Of(inZone);
+        var byOwner = owners is not null && ReferenceEquals(owners.Records, inZone) ? owners : OwnerGroups.Of(inZone);
+        owners = ReferenceEquals(byOwner.Records, unique) ? byOwner : null;
         CheckApex(origin, byOwner, zoneLocation, complete, problems);
         var cutLookup = cuts.GetAlternateLookup<ReadOnlySpan<byte>>();
         var list = new List<ZoneRecord>();
