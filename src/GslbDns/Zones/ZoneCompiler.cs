@@ -109,9 +109,10 @@ public static class ZoneCompiler
     private static ZoneNode GetOrAddWithAncestors(Dictionary<DnsName, ZoneNode> nodes,
         Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName name, DnsName origin)
     {
-        if (nodes.TryGetValue(name, out var existing)) return existing;
-        var node = new ZoneNode(name);
-        nodes[name] = node;
+        // One probe for the name: found, or its entry made here.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(nodes, name, out bool exists);
+        if (exists) return slot!;
+        var node = slot = new ZoneNode(name);
         // Ancestors up to the first one already present; a DnsName is made only for those missing,
         // over the bytes of this one.
         var wire = name.Wire;
@@ -131,12 +132,13 @@ public static class ZoneCompiler
     private static void LinkNodes(Dictionary<DnsName, ZoneNode> nodes,
         Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName origin, ByteArena names)
     {
-        // Parents before children, so a parent's Delegation is set when its children read it.
+        // Parents before children, so a parent's Delegation is set when its children read it: a
+        // counting sort by label count (at most 127).
+        var perDepth = new int[DnsName.MaxWireLength / 2 + 2];
+        foreach (var node in nodes.Values) perDepth[node.Name.LabelCount + 1]++;
+        for (int d = 1; d < perDepth.Length; d++) perDepth[d] += perDepth[d - 1];
         var ordered = new ZoneNode[nodes.Count];
-        nodes.Values.CopyTo(ordered, 0);
-        var depth = new int[ordered.Length];
-        for (int i = 0; i < ordered.Length; i++) depth[i] = ordered[i].Name.LabelCount;
-        Array.Sort(depth, ordered);
+        foreach (var node in nodes.Values) ordered[perDepth[node.Name.LabelCount]++] = node;
         foreach (var node in ordered)
         {
             var cname = node.Find(RecordType.CNAME);

@@ -39,10 +39,19 @@ public static class ZoneValidator
         List<ZoneRecord>? outsideLeftOut = null;
         var cuts = new HashSet<DnsName>(WireComparer.Instance);
         var nsTargets = new HashSet<DnsName>(WireComparer.Instance);
+        var nsTargetLookup = nsTargets.GetAlternateLookup<ReadOnlySpan<byte>>();
+        Span<byte> folded = stackalloc byte[DnsName.MaxWireLength];
         for (int r = 0; r < unique.Count; r++)
         {
             var record = unique[r];
-            if (record.Type == RecordType.NS && RdataWireCheck.TryReadName(record.Data.Span, out var target)) nsTargets.Add(target);
+            // Many NS records name the same few servers: a name is made only for a target not seen yet.
+            if (record.Type == RecordType.NS && RdataWireCheck.NameLength(record.Data.Span) is int length and > 0)
+            {
+                var target = folded[..length];
+                record.Data.Span[..length].CopyTo(target);
+                DnsName.FoldCase(target);
+                nsTargetLookup.Add(target);
+            }
             if (!record.Owner.IsAtOrBelow(origin))
             {
                 problems.Add(new ZoneProblem(record.Source, $"owner '{record.Owner}' is outside the zone '{origin}'"));
@@ -128,8 +137,10 @@ public static class ZoneValidator
     /// RRSIG and NSEC aside, RFC 4035 §2.5), there is at most one, and never at the apex.</summary>
     private static void CheckCname(DnsName origin, DnsName owner, List<ZoneRecord> list, List<ZoneProblem> problems)
     {
+        if (!list.Exists(r => r.Type == RecordType.CNAME)) return;
+        // The usual alias: one CNAME, alone at a name below the apex; nothing to report or build.
+        if (owner != origin && list.Count == 1) return;
         var cnames = list.Where(r => r.Type == RecordType.CNAME).ToList();
-        if (cnames.Count == 0) return;
         if (owner == origin)
         {
             problems.Add(new ZoneProblem(cnames[0].Source, $"CNAME at the zone apex '{owner}' (the apex must hold SOA and NS)"));
@@ -138,16 +149,13 @@ public static class ZoneValidator
         {
             problems.Add(new ZoneProblem(extra.Source, $"second CNAME at '{owner}'; a name has at most one (RFC 2181 §10.1)"));
         }
+        if (owner == origin || list.TrueForAll(r => r.Type is RecordType.CNAME or RecordType.RRSIG or RecordType.NSEC)) return;
         var others = list
             .Where(r => r.Type is not (RecordType.CNAME or RecordType.RRSIG or RecordType.NSEC))
             .Select(r => RecordTypeNames.ToText(r.Type))
-            .Distinct()
-            .ToList();
-        if (others.Count > 0 && owner != origin)
-        {
-            problems.Add(new ZoneProblem(cnames[0].Source,
-                $"CNAME at '{owner}' has other data beside it ({string.Join(", ", others)}); a CNAME must be alone at its name (RFC 1034 §3.6.2)"));
-        }
+            .Distinct();
+        problems.Add(new ZoneProblem(cnames[0].Source,
+            $"CNAME at '{owner}' has other data beside it ({string.Join(", ", others)}); a CNAME must be alone at its name (RFC 1034 §3.6.2)"));
     }
 
     /// <summary>
@@ -160,10 +168,12 @@ public static class ZoneValidator
         var enclosing = EnclosingCut(origin, owner, cuts, includeSelf: false);
         bool atCut = cuts.Contains(owner.Wire);
         bool isGlueName = nsTargets.Contains(owner);
-        foreach (var rrset in list.GroupBy(r => r.Type))
+        for (int i = 0; i < list.Count; i++)
         {
-            var type = rrset.Key;
-            var first = rrset.First();
+            // One pass per RRset, at its first record (a name holds a handful of records).
+            var type = list[i].Type;
+            if (SeenBefore(list, i)) continue;
+            var first = list[i];
             string typeText = RecordTypeNames.ToText(type);
             if (enclosing is not null)
             {
@@ -187,6 +197,15 @@ public static class ZoneValidator
                     $"DS at '{owner}', which is not a delegation point (no NS records there); DS belongs only at a delegation (RFC 4034 §5)"));
             }
         }
+    }
+
+    private static bool SeenBefore(List<ZoneRecord> list, int index)
+    {
+        for (int j = 0; j < index; j++)
+        {
+            if (list[j].Type == list[index].Type) return true;
+        }
+        return false;
     }
 
     /// <summary>
