@@ -8,17 +8,15 @@ namespace GslbDns.Zones;
 /// </summary>
 public sealed class CompiledZone
 {
-    private readonly Dictionary<DnsName, ZoneNode> _nodes;
-    private readonly Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly NodeTable _nodes;
     private readonly WireLengthSet _lengths;
 
-    internal CompiledZone(DnsName origin, Dictionary<DnsName, ZoneNode> nodes, RRSet soa, uint serial, int recordCount, string source)
+    internal CompiledZone(DnsName origin, NodeTable nodes, ZoneNode apex, RRSet soa, uint serial, int recordCount, string source)
     {
         Origin = origin;
         _nodes = nodes;
-        _lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _lengths = new WireLengthSet(nodes.Keys);
-        Apex = nodes[origin];
+        _lengths = new WireLengthSet(nodes.Names);
+        Apex = apex;
         Soa = soa;
         Serial = serial;
         RecordCount = recordCount;
@@ -46,11 +44,11 @@ public sealed class CompiledZone
 
     /// <summary>The node of a name; a name no node is as long as is not hashed (most nonexistent names, in a small zone).</summary>
     public ZoneNode? Find(ReadOnlySpan<byte> lowerCaseWireName) =>
-        _lengths.Contains(lowerCaseWireName.Length) && _lookup.TryGetValue(lowerCaseWireName, out var node) ? node : null;
+        _lengths.Contains(lowerCaseWireName.Length) ? _nodes.Find(lowerCaseWireName) : null;
 
-    public ZoneNode? Find(DnsName name) => _nodes.GetValueOrDefault(name);
+    public ZoneNode? Find(DnsName name) => _nodes.Find(name);
 
-    public IEnumerable<ZoneNode> Nodes => _nodes.Values;
+    public IEnumerable<ZoneNode> Nodes => _nodes.Enumerate();
 
     private static RRSet BuildNegativeSoa(RRSet soa)
     {

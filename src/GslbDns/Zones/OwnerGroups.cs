@@ -28,7 +28,29 @@ public sealed class OwnerGroups
 
     public DnsName Owner(int id) => Records[_order[_starts[id]]].Owner;
 
-    public bool TryFind(DnsName owner, out int id) => _ids.TryGetValue(owner, out id);
+    // Numbers at or above Count are names a NodeTable added to the dictionary it took over.
+    public bool TryFind(DnsName owner, out int id) => _ids.TryGetValue(owner, out id) && id < Count;
+
+    /// <summary>
+    /// The name-to-number dictionary, for a <see cref="NodeTable"/> to take over and extend; a second
+    /// caller gets a copy of the owners alone.
+    /// </summary>
+    internal Dictionary<DnsName, int> TakeIds()
+    {
+        if (!_idsTaken)
+        {
+            _idsTaken = true;
+            return _ids;
+        }
+        var copy = new Dictionary<DnsName, int>(Count, WireComparer.Instance);
+        foreach (var (name, id) in _ids)
+        {
+            if (id < Count) copy.Add(name, id);
+        }
+        return copy;
+    }
+
+    private bool _idsTaken;
 
     /// <summary>Replaces the content of <paramref name="into"/> with owner <paramref name="id"/>'s records.</summary>
     public void CopyTo(int id, List<ZoneRecord> into)

@@ -24,9 +24,7 @@ public static class ZoneCompiler
     {
         // Grouping a million owners is a dictionary of a million names: done once per load.
         var owners = grouped is not null && ReferenceEquals(grouped.Records, records) ? grouped : OwnerGroups.Of(records);
-        // Owners plus a margin for empty non-terminals; sized once instead of doubling through a million.
-        var nodes = new Dictionary<DnsName, ZoneNode>(owners.Count + owners.Count / 8 + 1, WireComparer.Instance);
-        var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        var nodes = new NodeTable(owners);
 
         // Names, RDATA, RRsets and the nodes' RRset lists all go into a few arrays shared by the
         // whole zone: a million-record zone is then about three objects per name (node, name,
@@ -42,8 +40,8 @@ public static class ZoneCompiler
         {
             var group = owners[o];
             SortByType(group, records);
-            var owner = records[group[0]].Owner;
-            var node = GetOrAddWithAncestors(nodes, lookup, owner, origin);
+            var node = nodes[o];
+            AddAncestors(nodes, node.Name, origin);
             int firstSet = setsUsed;
             for (int i = 0; i < group.Length;)
             {
@@ -70,14 +68,13 @@ public static class ZoneCompiler
             }
             node.SetSets(allSets, firstSet, setsUsed - firstSet);
         }
-        GetOrAddWithAncestors(nodes, lookup, origin, origin);
+        var apex = nodes.GetOrAdd(origin);
 
-        LinkNodes(nodes, lookup, origin, names);
-        ResolveAdditional(nodes, lookup, origin);
+        LinkNodes(nodes, origin, names);
+        ResolveAdditional(nodes, origin);
 
-        var apex = nodes[origin];
         var soa = apex.Find(RecordType.SOA) ?? throw new InvalidOperationException($"zone {origin} has no SOA");
-        return new CompiledZone(origin, nodes, soa, ReadSerial(soa.Records[0].Bytes), recordCount, source);
+        return new CompiledZone(origin, nodes, apex, soa, ReadSerial(soa.Records[0].Bytes), recordCount, source);
     }
 
     /// <summary>Stable insertion sort of one owner's records by type: a handful of records each.</summary>
@@ -106,15 +103,12 @@ public static class ZoneCompiler
         return false;
     }
 
-    private static ZoneNode GetOrAddWithAncestors(Dictionary<DnsName, ZoneNode> nodes,
-        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName name, DnsName origin)
+    /// <summary>
+    /// Makes the empty non-terminals above <paramref name="name"/> up to the first name already
+    /// present, over the bytes of this name (RFC 4592 §2.2.2: they exist for the lookup).
+    /// </summary>
+    private static void AddAncestors(NodeTable nodes, DnsName name, DnsName origin)
     {
-        // One probe for the name: found, or its entry made here.
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(nodes, name, out bool exists);
-        if (exists) return slot!;
-        var node = slot = new ZoneNode(name);
-        // Ancestors up to the first one already present; a DnsName is made only for those missing,
-        // over the bytes of this one.
         var wire = name.Wire;
         int up = 0;
         int pos = 0;
@@ -122,23 +116,20 @@ public static class ZoneCompiler
         {
             pos += wire[pos] + 1;
             up++;
-            if (lookup.ContainsKey(wire[pos..])) break;
-            var ancestor = name.Ancestor(up);
-            nodes[ancestor] = new ZoneNode(ancestor);
+            if (nodes.Contains(wire[pos..])) break;
+            nodes.GetOrAdd(name.Ancestor(up));
         }
-        return node;
     }
 
-    private static void LinkNodes(Dictionary<DnsName, ZoneNode> nodes,
-        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName origin, ByteArena names)
+    private static void LinkNodes(NodeTable nodes, DnsName origin, ByteArena names)
     {
         // Parents before children, so a parent's Delegation is set when its children read it: a
         // counting sort by label count (at most 127).
         var perDepth = new int[DnsName.MaxWireLength / 2 + 2];
-        foreach (var node in nodes.Values) perDepth[node.Name.LabelCount + 1]++;
+        foreach (var node in nodes.All) perDepth[node.Name.LabelCount + 1]++;
         for (int d = 1; d < perDepth.Length; d++) perDepth[d] += perDepth[d - 1];
         var ordered = new ZoneNode[nodes.Count];
-        foreach (var node in nodes.Values) ordered[perDepth[node.Name.LabelCount]++] = node;
+        foreach (var node in nodes.All) ordered[perDepth[node.Name.LabelCount]++] = node;
         foreach (var node in ordered)
         {
             var cname = node.Find(RecordType.CNAME);
@@ -149,7 +140,7 @@ public static class ZoneCompiler
             }
             if (node.Name.LabelCount <= origin.LabelCount) continue;
             var wire = node.Name.Wire;
-            var parent = lookup[wire[(wire[0] + 1)..]];
+            var parent = nodes.Find(wire[(wire[0] + 1)..])!;
             // The topmost cut wins: data below a lower NS is occluded by the higher one.
             node.Delegation = parent.Delegation ?? (node.Find(RecordType.NS) is not null ? node : null);
             if (node.Name.IsWildcard)
@@ -159,12 +150,11 @@ public static class ZoneCompiler
         }
     }
 
-    private static void ResolveAdditional(Dictionary<DnsName, ZoneNode> nodes,
-        Dictionary<DnsName, ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> lookup, DnsName origin)
+    private static void ResolveAdditional(NodeTable nodes, DnsName origin)
     {
         var additional = new List<OwnedRRSet>();
         Span<byte> target = stackalloc byte[DnsName.MaxWireLength];
-        foreach (var node in nodes.Values)
+        foreach (var node in nodes.All)
         {
             foreach (var set in node.Sets)
             {
@@ -186,7 +176,7 @@ public static class ZoneCompiler
                     var name = target[..length];
                     data[..length].CopyTo(name);
                     DnsName.FoldCase(name);
-                    if (!lookup.TryGetValue(name, out var targetNode) || !targetNode.Name.IsAtOrBelow(origin)) continue;
+                    if (nodes.Find(name) is not { } targetNode || !targetNode.Name.IsAtOrBelow(origin)) continue;
                     // Below a cut only glue counts, and only for the referral itself (RFC 9471).
                     if (targetNode.Delegation is not null && !isReferral) continue;
                     if (Listed(additional, targetNode.Name)) continue;

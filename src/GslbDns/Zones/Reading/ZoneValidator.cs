@@ -174,13 +174,12 @@ public static class ZoneValidator
             var type = list[i].Type;
             if (SeenBefore(list, i)) continue;
             var first = list[i];
-            string typeText = RecordTypeNames.ToText(type);
             if (enclosing is not null)
             {
                 if (type is RecordType.A or RecordType.AAAA && isGlueName) continue;
                 string why = type is RecordType.A or RecordType.AAAA ? " (no NS record names it, so it is not glue)" : "";
                 problems.Add(new ZoneProblem(first.Source,
-                    $"{typeText} at '{owner}' is below the delegation point '{enclosing}' and is occluded{why}; only glue address records belong there"));
+                    $"{RecordTypeNames.ToText(type)} at '{owner}' is below the delegation point '{enclosing}' and is occluded{why}; only glue address records belong there"));
                 continue;
             }
             if (atCut)
@@ -188,7 +187,7 @@ public static class ZoneValidator
                 if (type is RecordType.NS or RecordType.DS or RecordType.RRSIG or RecordType.NSEC or RecordType.CNAME) continue;
                 if (type is RecordType.A or RecordType.AAAA && isGlueName) continue;
                 problems.Add(new ZoneProblem(first.Source,
-                    $"{typeText} at the delegation point '{owner}' is occluded by the delegation; only NS, DS and glue belong there"));
+                    $"{RecordTypeNames.ToText(type)} at the delegation point '{owner}' is occluded by the delegation; only NS, DS and glue belong there"));
                 continue;
             }
             if (type == RecordType.DS && owner != origin)
