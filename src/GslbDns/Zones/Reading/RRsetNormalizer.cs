@@ -20,7 +20,9 @@ public static class RRsetNormalizer
         // Each owner's kept records form a chain, newest first (lastOfOwner[id] -> previousOfOwner
         // -> ...), so a duplicate is found by comparing octets along its own owner only: one
         // dictionary entry per name, which is also the owner numbering the grouping needs.
-        var ids = new Dictionary<DnsName, int>(WireComparer.Instance);
+        // The compiled zone keeps this dictionary (NodeTable): sized for a name per two records, it
+        // grows at most once or twice, and not to twice what a zone of one record per name needs.
+        var ids = new Dictionary<DnsName, int>(records.Count / 2 + 1, WireComparer.Instance);
         var lastOfOwner = new List<int>();
         var counts = new List<int>();
         var previousOfOwner = new int[records.Count];
