@@ -176,6 +176,8 @@ public static class ZoneCompiler
                     var name = target[..length];
                     data[..length].CopyTo(name);
                     DnsName.FoldCase(name);
+                    // Out-of-zone targets (half the MX of a typical zone) skip the hash and probe.
+                    if (!name.EndsWith(origin.Wire)) continue;
                     if (nodes.Find(name) is not { } targetNode || !targetNode.Name.IsAtOrBelow(origin)) continue;
                     // Below a cut only glue counts, and only for the referral itself (RFC 9471).
                     if (targetNode.Delegation is not null && !isReferral) continue;
