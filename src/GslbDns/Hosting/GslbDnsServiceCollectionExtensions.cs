@@ -169,6 +169,7 @@ public static class GslbDnsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ApiHost>());
         services.AddSingleton(sp => new NativeHeapTrimmer(sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<NativeHeapTrimmer>());
+        services.AddHostedService<ProgramPageRelease>();
         // Query log and dnstap: before the listeners, so their writers start first and stop last.
         services.AddQueryTaps(options);
         services.AddDnsListeners(ServerOptionsValidator.ToListenerOptions(options));

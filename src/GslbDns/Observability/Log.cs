@@ -220,4 +220,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2606, Level = LogLevel.Debug, Message = "Cluster: etcd call failed at {Endpoint}: {Problem}")]
     public static partial void ClusterCallFailed(ILogger logger, string endpoint, string problem);
+
+    [LoggerMessage(EventId = 2700, Level = LogLevel.Information, Message = "Memory: program pages used only at start handed back to the kernel; resident {BeforeKiB} KiB before, {AfterKiB} KiB after")]
+    public static partial void ProgramPagesReleased(ILogger logger, long beforeKiB, long afterKiB);
 }
