@@ -31,15 +31,18 @@ public static class ZoneCompiler
         // RRset), which is what a collection during the next reload has to trace.
         var names = new ByteArena();
         var bytes = new ByteArena();
+        // The zone keeps these arrays: the RRset one is sized exactly (a zone of large RRsets has
+        // far fewer of them than records), the RDATA one has room only for duplicates left out.
+        int setCount = 0;
+        for (int o = 0; o < owners.Count; o++) setCount += SortByType(owners[o], records);
         var allRdata = new Rdata[records.Count];
-        var allSets = new RRSet[records.Count + 1];
+        var allSets = new RRSet[setCount];
         int rdataUsed = 0, setsUsed = 0;
         int recordCount = 0;
         var unique = new List<ReadOnlyMemory<byte>>();
         for (int o = 0; o < owners.Count; o++)
         {
             var group = owners[o];
-            SortByType(group, records);
             var node = nodes[o];
             AddAncestors(nodes, node.Name, origin);
             int firstSet = setsUsed;
@@ -77,8 +80,11 @@ public static class ZoneCompiler
         return new CompiledZone(origin, nodes, apex, soa, ReadSerial(soa.Records[0].Bytes), recordCount, source);
     }
 
-    /// <summary>Stable insertion sort of one owner's records by type: a handful of records each.</summary>
-    private static void SortByType(Span<int> group, IReadOnlyList<ZoneRecord> records)
+    /// <summary>
+    /// Stable insertion sort of one owner's records by type (a handful of records each); returns
+    /// the number of types, the owner's RRsets.
+    /// </summary>
+    private static int SortByType(Span<int> group, IReadOnlyList<ZoneRecord> records)
     {
         for (int i = 1; i < group.Length; i++)
         {
@@ -92,6 +98,12 @@ public static class ZoneCompiler
             }
             group[j + 1] = item;
         }
+        int types = group.Length > 0 ? 1 : 0;
+        for (int i = 1; i < group.Length; i++)
+        {
+            if (records[group[i]].Type != records[group[i - 1]].Type) types++;
+        }
+        return types;
     }
 
     private static bool Contains(List<ReadOnlyMemory<byte>> unique, ReadOnlyMemory<byte> data)
