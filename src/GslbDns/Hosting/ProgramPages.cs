@@ -23,10 +23,16 @@ internal static partial class ProgramPages
     /// Releases the program's pages; returns the resident bytes of its files before and after, or
     /// null where it cannot (not Linux, no /proc, a kernel without MADV_PAGEOUT).
     /// </summary>
-    public static (long Before, long After)? Release()
+    public static (long Before, long After)? Release() => Release(ProgramFiles());
+
+    /// <summary>
+    /// Releases the pages of the mapped files <paramref name="files"/> accepts. Pages that another
+    /// process maps too (a second instance of the same binary) stay: the kernel leaves shared pages
+    /// alone, and they cost this process nothing of its own.
+    /// </summary>
+    internal static (long Before, long After)? Release(Func<string, bool> files)
     {
         if (!OperatingSystem.IsLinux()) return null;
-        var files = ProgramFiles();
         List<Mapping> mappings;
         long before;
         try

@@ -15,7 +15,7 @@ public sealed class DnsName : IEquatable<DnsName>
     public static readonly DnsName Root = new([0], 0);
 
     // The wire form is a slice of a buffer that may hold other names: a zone's names share a few
-    // large buffers (NameArena) and an ancestor shares its descendant's bytes, so a million-name zone
+    // large buffers (ByteArena) and an ancestor shares its descendant's bytes, so a million-name zone
     // is not a million small arrays for the collector to trace.
     private readonly byte[] _buffer;
     private readonly int _offset;
@@ -46,7 +46,7 @@ public sealed class DnsName : IEquatable<DnsName>
 
     /// <summary>
     /// A name over bytes already in <paramref name="buffer"/> (valid, uncompressed, lower case, as a
-    /// <see cref="NameArena"/> or another name's buffer holds them); nothing is copied.
+    /// <see cref="GslbDns.Zones.ByteArena"/> or another name's buffer holds them); nothing is copied.
     /// </summary>
     internal static DnsName Over(byte[] buffer, int offset, int length, int labelCount) =>
         new(buffer, offset, length, labelCount);

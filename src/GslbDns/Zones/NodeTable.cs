@@ -45,16 +45,17 @@ internal sealed class NodeTable
 
     public ZoneNode? Find(DnsName name) => _ids.TryGetValue(name, out int id) ? _nodes[id] : null;
 
-    public bool Contains(ReadOnlySpan<byte> lowerCaseWireName) => _lookup.ContainsKey(lowerCaseWireName);
+    /// <summary>The number of the node of a name, or -1.</summary>
+    public int IdOf(ReadOnlySpan<byte> lowerCaseWireName) => _lookup.TryGetValue(lowerCaseWireName, out int id) ? id : -1;
 
-    /// <summary>The node of <paramref name="name"/>, made (as an empty non-terminal) when there is none.</summary>
-    public ZoneNode GetOrAdd(DnsName name)
+    /// <summary>The number of the node of <paramref name="name"/>, made (as an empty non-terminal) when there is none.</summary>
+    public int GetOrAdd(DnsName name)
     {
         ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, name, out bool exists);
-        if (exists) return _nodes[slot];
+        if (exists) return slot;
         slot = _count;
         if (_count == _nodes.Length) Array.Resize(ref _nodes, _nodes.Length * 2);
-        var node = _nodes[_count++] = new ZoneNode(name);
-        return node;
+        _nodes[_count] = new ZoneNode(name);
+        return _count++;
     }
 }

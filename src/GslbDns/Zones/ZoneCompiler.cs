@@ -40,11 +40,15 @@ public static class ZoneCompiler
         int rdataUsed = 0, setsUsed = 0;
         int recordCount = 0;
         var unique = new List<ReadOnlyMemory<byte>>();
+        // Each node's parent by number, found while the empty non-terminals are made: linking
+        // then needs no look-up per name.
+        var parents = new List<int>(nodes.Count + nodes.Count / 4 + 1);
+        for (int o = 0; o < owners.Count; o++) parents.Add(-1);
         for (int o = 0; o < owners.Count; o++)
         {
             var group = owners[o];
             var node = nodes[o];
-            AddAncestors(nodes, node.Name, origin);
+            AddAncestors(nodes, o, origin, parents);
             int firstSet = setsUsed;
             for (int i = 0; i < group.Length;)
             {
@@ -71,9 +75,11 @@ public static class ZoneCompiler
             }
             node.SetSets(allSets, firstSet, setsUsed - firstSet);
         }
-        var apex = nodes.GetOrAdd(origin);
+        int apexId = nodes.GetOrAdd(origin);
+        if (apexId == parents.Count) parents.Add(-1);
+        var apex = nodes[apexId];
 
-        LinkNodes(nodes, origin, names);
+        LinkNodes(nodes, parents, origin, names);
         ResolveAdditional(nodes, origin);
 
         var soa = apex.Find(RecordType.SOA) ?? throw new InvalidOperationException($"zone {origin} has no SOA");
@@ -119,40 +125,52 @@ public static class ZoneCompiler
     /// Makes the empty non-terminals above <paramref name="name"/> up to the first name already
     /// present, over the bytes of this name (RFC 4592 §2.2.2: they exist for the lookup).
     /// </summary>
-    private static void AddAncestors(NodeTable nodes, DnsName name, DnsName origin)
+    private static void AddAncestors(NodeTable nodes, int id, DnsName origin, List<int> parents)
     {
+        var name = nodes[id].Name;
         var wire = name.Wire;
         int up = 0;
         int pos = 0;
+        int child = id;
         while (name.LabelCount - up > origin.LabelCount)
         {
             pos += wire[pos] + 1;
             up++;
-            if (nodes.Contains(wire[pos..])) break;
-            nodes.GetOrAdd(name.Ancestor(up));
+            int parent = nodes.IdOf(wire[pos..]);
+            if (parent >= 0)
+            {
+                parents[child] = parent;
+                return;
+            }
+            parent = nodes.GetOrAdd(name.Ancestor(up));
+            parents.Add(-1);
+            parents[child] = parent;
+            child = parent;
         }
     }
 
-    private static void LinkNodes(NodeTable nodes, DnsName origin, ByteArena names)
+    private static void LinkNodes(NodeTable nodes, List<int> parents, DnsName origin, ByteArena names)
     {
         // Parents before children, so a parent's Delegation is set when its children read it: a
-        // counting sort by label count (at most 127).
+        // counting sort of node numbers by label count (at most 127).
+        var all = nodes.All;
         var perDepth = new int[DnsName.MaxWireLength / 2 + 2];
-        foreach (var node in nodes.All) perDepth[node.Name.LabelCount + 1]++;
+        foreach (var node in all) perDepth[node.Name.LabelCount + 1]++;
         for (int d = 1; d < perDepth.Length; d++) perDepth[d] += perDepth[d - 1];
-        var ordered = new ZoneNode[nodes.Count];
-        foreach (var node in nodes.All) ordered[perDepth[node.Name.LabelCount]++] = node;
-        foreach (var node in ordered)
+        var ordered = new int[all.Length];
+        for (int id = 0; id < all.Length; id++) ordered[perDepth[all[id].Name.LabelCount]++] = id;
+        foreach (int id in ordered)
         {
+            var node = all[id];
             var cname = node.Find(RecordType.CNAME);
             if (cname is not null)
             {
                 var target = cname.Records[0].Bytes;
                 node.CnameTarget = names.AddName(target, DnsName.CountLabels(target));
             }
-            if (node.Name.LabelCount <= origin.LabelCount) continue;
-            var wire = node.Name.Wire;
-            var parent = nodes.Find(wire[(wire[0] + 1)..])!;
+            // The apex (and, in records never validated, a name outside the zone) has no parent here.
+            if (node.Name.LabelCount <= origin.LabelCount || parents[id] < 0) continue;
+            var parent = all[parents[id]];
             // The topmost cut wins: data below a lower NS is occluded by the higher one.
             node.Delegation = parent.Delegation ?? (node.Find(RecordType.NS) is not null ? node : null);
             if (node.Name.IsWildcard)

@@ -25,8 +25,11 @@ public sealed class ClusterPanelBrowserTests(ITestOutputHelper output)
         try
         {
             browser.Navigate().GoToUrl(cluster[0].ApiBase!);
-            await UntilAsync(browser, "the three members and the store up", () =>
+            // A member's first heartbeat can go out before its API listens (the cluster link starts
+            // first), and its address shows as "-" until the next one: wait for all three addresses.
+            await UntilAsync(browser, "the three members with their API addresses and the store up", () =>
                 browser.FindElement(By.Id("cluster")).Displayed && Members(browser).Length == 3
+                && Rows(browser).Values.All(cells => cells.Length > 2 && cells[2] != "-")
                 && browser.FindElement(By.Id("cluster-store")).GetAttribute("class") == "store-up");
 
             // One read of the whole table: the page redraws it on every poll, so elements held across reads go stale.

@@ -1,3 +1,4 @@
+using System.IO.MemoryMappedFiles;
 using GslbDns.Hosting;
 
 namespace GslbDns.Tests.Hosting;
@@ -48,13 +49,35 @@ public class ProgramPagesTests
     }
 
     [Fact]
-    public void OnThisMachine_ReleasingHandsBackTheTestRunnersAssemblyPages()
+    public void OnThisMachine_TheTouchedPagesOfAFileOnlyThisProcessMaps_AreHandedBack_AndReadAgainIntact()
     {
         if (!OperatingSystem.IsLinux()) return;
-        // Touch this assembly's file pages, then hand them back; the test host keeps running.
-        var result = ProgramPages.Release();
+        // Beside the test assembly, not in /tmp: pages of a tmpfs file can only go to swap.
+        string path = Path.Combine(AppContext.BaseDirectory, $"gslbdns-pages-{Guid.NewGuid():N}.bin");
+        try
+        {
+            var content = new byte[8 << 20];
+            new Random(5).NextBytes(content);
+            File.WriteAllBytes(path, content);
+            using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            using var view = file.CreateViewAccessor(0, content.Length, MemoryMappedFileAccess.Read);
+            long sum = 0;
+            for (int i = 0; i < content.Length; i += 4096) sum += view.ReadByte(i);
 
-        Assert.NotNull(result);
-        Assert.True(result.Value.After <= result.Value.Before, $"{result.Value.Before} before, {result.Value.After} after");
+            var result = ProgramPages.Release(p => p == path);
+
+            Assert.NotNull(result);
+            var (before, after) = result.Value;
+            Assert.True(before >= 7 << 20, $"{before} bytes resident before");
+            Assert.True(after < before / 4, $"{before} bytes resident before, {after} after");
+            long again = 0;
+            for (int i = 0; i < content.Length; i += 4096) again += view.ReadByte(i);
+            Assert.Equal(sum, again);
+            Assert.Equal(content[12345], view.ReadByte(12345));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
