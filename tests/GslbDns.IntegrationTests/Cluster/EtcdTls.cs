@@ -78,7 +78,9 @@ public sealed class EtcdTls : IDisposable
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
-        using var certificate = request.Create(issuer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Inside the issuer's validity: a day from now, read a moment after the issuer's own "a day
+        // from now" and cut to whole seconds like it, can end a second after it, which Create refuses.
+        using var certificate = request.Create(issuer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(23), serial);
         File.WriteAllText(certFile, certificate.ExportCertificatePem());
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
     }
