@@ -125,9 +125,7 @@ public sealed class DnsName : IEquatable<DnsName>
         if (written == 1) return true;
         var bytes = wire[..written].ToArray();
         FoldCase(bytes);
-        int labels = 0;
-        for (int pos = 0; bytes[pos] != 0; pos += bytes[pos] + 1) labels++;
-        name = new DnsName(bytes, labels);
+        name = new DnsName(bytes, CountLabels(bytes));
         return true;
     }
 

@@ -61,8 +61,14 @@ public sealed class OwnerGroups
 
     public static OwnerGroups Of(IReadOnlyList<ZoneRecord> records)
     {
-        var (ids, idOf, counts) = Number(records);
-        return FromNumbers(records, ids, idOf, counts);
+        var numbering = new OwnerNumbering(0);
+        var idOf = new int[records.Count];
+        for (int i = 0; i < records.Count; i++)
+        {
+            int id = idOf[i] = numbering.Number(records[i].Owner);
+            numbering.Counts[id]++;
+        }
+        return FromNumbers(records, numbering.Ids, idOf, numbering.Counts);
     }
 
     /// <summary>
@@ -79,31 +85,33 @@ public sealed class OwnerGroups
         for (int i = 0; i < records.Count; i++) order[next[idOf[i]]++] = i;
         return new OwnerGroups(records, ids, order, starts);
     }
+}
 
-    private static (Dictionary<DnsName, int> Ids, int[] IdOf, List<int> Counts) Number(IReadOnlyList<ZoneRecord> records)
+/// <summary>
+/// Gives owner names numbers in order of first appearance, with a count per number for the caller
+/// to keep. A name's records usually follow each other and the reader hands out one object for
+/// them, so a record with the previous record's owner object costs no look-up.
+/// </summary>
+internal sealed class OwnerNumbering(int capacity)
+{
+    private DnsName? _previous;
+    private int _previousId = -1;
+
+    public Dictionary<DnsName, int> Ids { get; } = new(capacity, WireComparer.Instance);
+
+    /// <summary>Per number; <see cref="Number"/> adds a 0 for each new one.</summary>
+    public List<int> Counts { get; } = [];
+
+    public int Number(DnsName owner)
     {
-        var ids = new Dictionary<DnsName, int>(WireComparer.Instance);
-        var idOf = new int[records.Count];
-        var counts = new List<int>();
-        DnsName? previous = null;
-        int previousId = -1;
-        for (int i = 0; i < records.Count; i++)
+        if (ReferenceEquals(owner, _previous)) return _previousId;
+        if (!Ids.TryGetValue(owner, out _previousId))
         {
-            var owner = records[i].Owner;
-            // A name's records usually follow each other, and the reader hands out one object for them.
-            if (!ReferenceEquals(owner, previous))
-            {
-                if (!ids.TryGetValue(owner, out previousId))
-                {
-                    previousId = counts.Count;
-                    ids.Add(owner, previousId);
-                    counts.Add(0);
-                }
-                previous = owner;
-            }
-            idOf[i] = previousId;
-            counts[previousId]++;
+            _previousId = Counts.Count;
+            Ids.Add(owner, _previousId);
+            Counts.Add(0);
         }
-        return (ids, idOf, counts);
+        _previous = owner;
+        return _previousId;
     }
 }

@@ -22,28 +22,15 @@ public static class RRsetNormalizer
         // dictionary entry per name, which is also the owner numbering the grouping needs.
         // The compiled zone keeps this dictionary (NodeTable): sized for a name per two records, it
         // grows at most once or twice, and not to twice what a zone of one record per name needs.
-        var ids = new Dictionary<DnsName, int>(records.Count / 2 + 1, WireComparer.Instance);
+        var numbering = new OwnerNumbering(records.Count / 2 + 1);
         var lastOfOwner = new List<int>();
-        var counts = new List<int>();
         var previousOfOwner = new int[records.Count];
         var idOf = new int[records.Count];
         var result = new List<ZoneRecord>(records.Count);
-        DnsName? previous = null;
-        int id = -1;
         foreach (var record in records)
         {
-            // A name's records usually follow each other, and the reader hands out one object for them.
-            if (!ReferenceEquals(record.Owner, previous))
-            {
-                if (!ids.TryGetValue(record.Owner, out id))
-                {
-                    id = counts.Count;
-                    ids.Add(record.Owner, id);
-                    counts.Add(0);
-                    lastOfOwner.Add(-1);
-                }
-                previous = record.Owner;
-            }
+            int id = numbering.Number(record.Owner);
+            if (id == lastOfOwner.Count) lastOfOwner.Add(-1);
             int firstOfSet = -1;
             bool duplicate = false;
             for (int i = lastOfOwner[id]; i >= 0; i = previousOfOwner[i])
@@ -65,9 +52,9 @@ public static class RRsetNormalizer
             previousOfOwner[kept] = lastOfOwner[id];
             lastOfOwner[id] = kept;
             idOf[kept] = id;
-            counts[id]++;
+            numbering.Counts[id]++;
         }
-        owners = OwnerGroups.FromNumbers(result, ids, idOf, counts);
+        owners = OwnerGroups.FromNumbers(result, numbering.Ids, idOf, numbering.Counts);
         return result;
     }
 }

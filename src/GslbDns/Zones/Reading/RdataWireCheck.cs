@@ -47,9 +47,6 @@ internal static class RdataWireCheck
     }
 
     /// <summary>Name of an uncompressed wire name at the start of <paramref name="data"/>.</summary>
-    /// <summary>Length of the uncompressed wire name at the start of <paramref name="data"/>, or 0 when there is none.</summary>
-    public static int NameLength(ReadOnlySpan<byte> data) => Math.Max(NameText.WireLength(data), 0);
-
     public static bool TryReadName(ReadOnlySpan<byte> data, out DnsName name)
     {
         name = DnsName.Root;

@@ -45,7 +45,7 @@ public static class ZoneValidator
         {
             var record = unique[r];
             // Many NS records name the same few servers: a name is made only for a target not seen yet.
-            if (record.Type == RecordType.NS && RdataWireCheck.NameLength(record.Data.Span) is int length and > 0)
+            if (record.Type == RecordType.NS && NameText.WireLength(record.Data.Span) is int length and > 0)
             {
                 var target = folded[..length];
                 record.Data.Span[..length].CopyTo(target);
