@@ -42,13 +42,14 @@ public static class ResponseBuilder
             case LookupKind.Referral:
             case LookupKind.Answer when result.Delegation is not null:
                 var cut = result.Delegation!;
-                if (!WriteSet(ref writer, Section.Authority, cut.Name, cut.Find(RecordType.NS)!))
+                cut.TryFind(RecordType.NS, out var ns);
+                if (!WriteSet(ref writer, Section.Authority, cut.Name, ns))
                 {
                     truncated = true;
                     return rcode;
                 }
                 // RFC 9471 §3: glue for in-domain name servers must fit, or the reply is truncated.
-                foreach (var glue in cut.Find(RecordType.NS)!.Additional)
+                foreach (var glue in ns.Additional)
                 {
                     if (!WriteSet(ref writer, Section.Additional, glue.Owner, glue.Set))
                     {
@@ -70,7 +71,7 @@ public static class ResponseBuilder
         return rcode;
     }
 
-    private static bool WriteSet(ref MessageWriter writer, Section section, DnsName? owner, RRSet set, uint ttlCap = uint.MaxValue)
+    private static bool WriteSet(ref MessageWriter writer, Section section, DnsName? owner, in RRSet set, uint ttlCap = uint.MaxValue)
     {
         var mark = writer.Save();
         var ownerWire = owner is null ? default : owner.Wire;

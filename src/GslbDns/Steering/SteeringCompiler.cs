@@ -44,7 +44,8 @@ public static class SteeringCompiler
         var sets = services.Select(s => s.Regions.Select(r =>
         {
             var node = zone.Find(r.Target);
-            return new[] { node?.Find(RecordType.A), node?.Find(RecordType.AAAA), r.ServiceA, r.ServiceAaaa }.OfType<RRSet>().ToArray();
+            RRSet?[] all = [node?.Find(RecordType.A), node?.Find(RecordType.AAAA), r.ServiceA, r.ServiceAaaa];
+            return all.Where(s => s is not null).Select(s => s!.Value).ToArray();
         }).ToArray()).ToArray();
         return new ZoneSteering(document, state.Attach(document, addresses, sets), services);
     }
@@ -53,5 +54,5 @@ public static class SteeringCompiler
     private static UInt128[] AddressesOf(SteeredRegion region) =>
         region.AddressRecords().Select(r => AddressFilter.AddressOf(r.Bytes)).ToArray();
 
-    private static RRSet? Retimed(RRSet? set, uint ttl) => set is null ? null : new RRSet(set.Type, ttl, set.Records.ToArray());
+    private static RRSet? Retimed(RRSet? set, uint ttl) => set is { } s ? new RRSet(s.Type, ttl, s.Records.ToArray()) : null;
 }

@@ -171,14 +171,12 @@ public sealed class SteeringStep
     private static void AddAddresses(ZoneSteering zoneSteering, SteeredService service, SteeredRegion region,
         RecordType qtype, bool minimalAny, ref LookupResult result)
     {
-        var a = region.ServiceA;
-        var aaaa = region.ServiceAaaa;
         int index = service.Policy.Index;
-        if (qtype is RecordType.A or RecordType.ANY && a is not null)
+        if (qtype is RecordType.A or RecordType.ANY && region.ServiceA is { } a)
         {
             result.Add(null, AddressFilter.Apply(a, zoneSteering.State, index, region.Index));
         }
-        if ((qtype == RecordType.AAAA || (qtype == RecordType.ANY && (result.Count == 0 || !minimalAny))) && aaaa is not null)
+        if ((qtype == RecordType.AAAA || (qtype == RecordType.ANY && (result.Count == 0 || !minimalAny))) && region.ServiceAaaa is { } aaaa)
         {
             result.Add(null, AddressFilter.Apply(aaaa, zoneSteering.State, index, region.Index));
         }

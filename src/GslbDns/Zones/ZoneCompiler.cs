@@ -80,7 +80,7 @@ public static class ZoneCompiler
         var apex = nodes[apexId];
 
         LinkNodes(nodes, parents, origin, names);
-        ResolveAdditional(nodes, origin);
+        ResolveAdditional(nodes, allSets, origin);
 
         var soa = apex.Find(RecordType.SOA) ?? throw new InvalidOperationException($"zone {origin} has no SOA");
         return new CompiledZone(origin, nodes, apex, soa, ReadSerial(soa.Records[0].Bytes), recordCount, source);
@@ -162,8 +162,7 @@ public static class ZoneCompiler
         foreach (int id in ordered)
         {
             var node = all[id];
-            var cname = node.Find(RecordType.CNAME);
-            if (cname is not null)
+            if (node.TryFind(RecordType.CNAME, out var cname))
             {
                 var target = cname.Records[0].Bytes;
                 node.CnameTarget = names.AddName(target, DnsName.CountLabels(target));
@@ -180,14 +179,18 @@ public static class ZoneCompiler
         }
     }
 
-    private static void ResolveAdditional(NodeTable nodes, DnsName origin)
+    private static void ResolveAdditional(NodeTable nodes, RRSet[] allSets, DnsName origin)
     {
+        // Every RRset's additional data is a slice of one array, like its records.
         var additional = new List<OwnedRRSet>();
+        List<(int Set, int Start, int Count)>? slices = null;
         Span<byte> target = stackalloc byte[DnsName.MaxWireLength];
         foreach (var node in nodes.All)
         {
-            foreach (var set in node.Sets)
+            var sets = node.Sets;
+            for (int s = 0; s < sets.Length; s++)
             {
+                var set = sets[s];
                 int targetOffset = set.Type switch
                 {
                     RecordType.NS => 0,
@@ -197,7 +200,7 @@ public static class ZoneCompiler
                 };
                 if (targetOffset < 0) continue;
                 bool isReferral = set.Type == RecordType.NS && node.Delegation == node;
-                additional.Clear();
+                int first = additional.Count;
                 foreach (var record in set.Records)
                 {
                     var data = record.Bytes[targetOffset..];
@@ -211,23 +214,25 @@ public static class ZoneCompiler
                     if (nodes.Find(name) is not { } targetNode || !targetNode.Name.IsAtOrBelow(origin)) continue;
                     // Below a cut only glue counts, and only for the referral itself (RFC 9471).
                     if (targetNode.Delegation is not null && !isReferral) continue;
-                    if (Listed(additional, targetNode.Name)) continue;
+                    if (Listed(additional, first, targetNode.Name)) continue;
                     foreach (var type in (ReadOnlySpan<RecordType>)[RecordType.A, RecordType.AAAA])
                     {
-                        var addresses = targetNode.Find(type);
-                        if (addresses is not null) additional.Add(new OwnedRRSet(targetNode.Name, addresses));
+                        if (targetNode.TryFind(type, out var addresses)) additional.Add(new OwnedRRSet(targetNode.Name, addresses));
                     }
                 }
-                if (additional.Count > 0) set.Additional = [.. additional];
+                if (additional.Count > first) (slices ??= []).Add((node.SetStart + s, first, additional.Count - first));
             }
         }
+        if (slices is null) return;
+        var shared = additional.ToArray();
+        foreach (var (set, start, count) in slices) allSets[set] = allSets[set].WithAdditional(shared, start, count);
     }
 
-    private static bool Listed(List<OwnedRRSet> additional, DnsName owner)
+    private static bool Listed(List<OwnedRRSet> additional, int first, DnsName owner)
     {
-        foreach (var a in additional)
+        for (int i = first; i < additional.Count; i++)
         {
-            if (ReferenceEquals(a.Owner, owner)) return true;
+            if (additional[i].Owner.Equals(owner)) return true;
         }
         return false;
     }

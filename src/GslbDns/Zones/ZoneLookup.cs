@@ -74,15 +74,13 @@ public static class ZoneLookup
                 AddAny(node, owner, minimalAny, ref result);
                 return;
             }
-            var set = node.Find(qtype);
-            if (set is not null)
+            if (node.TryFind(qtype, out var set))
             {
                 result.Add(owner, set);
                 result.Kind = LookupKind.Answer;
                 return;
             }
-            var cname = node.Cname;
-            if (cname is null)
+            if (!node.TryGetCname(out var cname))
             {
                 result.Kind = LookupKind.NoData;
                 return;

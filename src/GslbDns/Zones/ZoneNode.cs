@@ -23,6 +23,9 @@ public sealed class ZoneNode
     /// <summary>RRsets sorted by type.</summary>
     public ReadOnlySpan<RRSet> Sets => new(_sets, _setStart, _setCount);
 
+    /// <summary>Where this node's RRsets start in the array the zone shares.</summary>
+    internal int SetStart => _setStart;
+
     internal void SetSets(RRSet[] sets, int start, int count)
     {
         _sets = sets;
@@ -41,15 +44,28 @@ public sealed class ZoneNode
 
     public bool IsEmptyNonTerminal => _setCount == 0;
 
-    public RRSet? Find(RecordType type)
+    public RRSet? Find(RecordType type) => TryFind(type, out var set) ? set : null;
+
+    /// <summary>As <see cref="Find"/>, without the copy into a nullable: the query path's form.</summary>
+    public bool TryFind(RecordType type, out RRSet set)
     {
         var sets = Sets;
         for (int i = 0; i < sets.Length; i++)
         {
-            if (sets[i].Type == type) return sets[i];
+            if (sets[i].Type == type)
+            {
+                set = sets[i];
+                return true;
+            }
         }
-        return null;
+        set = default;
+        return false;
     }
 
-    public RRSet? Cname => CnameTarget is null ? null : Find(RecordType.CNAME);
+    public bool TryGetCname(out RRSet set)
+    {
+        if (CnameTarget is not null) return TryFind(RecordType.CNAME, out set);
+        set = default;
+        return false;
+    }
 }

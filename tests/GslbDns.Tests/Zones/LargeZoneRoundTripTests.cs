@@ -35,7 +35,7 @@ public class LargeZoneRoundTripTests
         {
             var set = zone.Find(record.Owner)?.Find(record.Type);
             Assert.NotNull(set);
-            Assert.Contains(set.Records.ToArray(), r => r.Bytes.SequenceEqual(record.Data.Span));
+            Assert.Contains(set.Value.Records.ToArray(), r => r.Bytes.SequenceEqual(record.Data.Span));
         }
         int served = zone.Nodes.Sum(n => n.Sets.ToArray().Sum(s => s.Records.Length));
         Assert.Equal(records.Count, served);
@@ -66,15 +66,14 @@ public class LargeZoneRoundTripTests
         int checkedSets = 0;
         foreach (var node in zone.Nodes)
         {
-            var mx = node.Find(RecordType.MX);
-            if (mx is null) continue;
+            if (!node.TryFind(RecordType.MX, out var mx)) continue;
             foreach (var record in mx.Records)
             {
                 var target = DnsName.FromWire(record.Bytes[2..]);
                 var targetNode = zone.Find(target);
                 bool hasAddress = targetNode is not null && targetNode.Delegation is null
                     && (targetNode.Find(RecordType.A) ?? targetNode.Find(RecordType.AAAA)) is not null;
-                Assert.Equal(hasAddress, mx.Additional.Any(a => a.Owner.Equals(target)));
+                Assert.Equal(hasAddress, mx.Additional.ToArray().Any(a => a.Owner.Equals(target)));
             }
             checkedSets++;
         }

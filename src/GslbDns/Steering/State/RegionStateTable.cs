@@ -46,7 +46,7 @@ public sealed class RegionStateTable
         if (_filtered is null) return set;
         foreach (var (from, to) in _filtered[service][region])
         {
-            if (ReferenceEquals(from, set)) return to;
+            if (from.IsSame(set)) return to;
         }
         return set;
     }
