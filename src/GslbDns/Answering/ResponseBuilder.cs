@@ -41,7 +41,7 @@ public static class ResponseBuilder
                 break;
             case LookupKind.Referral:
             case LookupKind.Answer when result.Delegation is not null:
-                var cut = result.Delegation!;
+                var cut = result.Delegation.GetValueOrDefault();
                 cut.TryFind(RecordType.NS, out var ns);
                 if (!WriteSet(ref writer, Section.Authority, cut.Name, ns))
                 {

@@ -13,8 +13,10 @@ internal sealed class NodeTable
 {
     private readonly Dictionary<DnsName, int> _ids;
     private readonly Dictionary<DnsName, int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
-    private ZoneNode[] _nodes;
+    private NodeData[] _nodes;
     private int _count;
+    // The RRsets of all nodes; each node's are a slice (set once by the compiler).
+    private RRSet[] _sets = [];
 
     /// <summary>A table holding a node for every owner of <paramref name="owners"/>, numbered as there.</summary>
     public NodeTable(OwnerGroups owners)
@@ -24,26 +26,37 @@ internal sealed class NodeTable
         // so adding them does not double the table.
         _ids.EnsureCapacity(owners.Count + owners.Count / 4 + 1);
         _lookup = _ids.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _nodes = new ZoneNode[owners.Count + owners.Count / 4 + 1];
-        for (int id = 0; id < owners.Count; id++) _nodes[id] = new ZoneNode(owners.Owner(id));
+        _nodes = new NodeData[owners.Count + owners.Count / 4 + 1];
+        for (int id = 0; id < owners.Count; id++) _nodes[id] = new NodeData(owners.Owner(id));
         _count = owners.Count;
     }
 
     public int Count => _count;
 
-    public ReadOnlySpan<ZoneNode> All => _nodes.AsSpan(0, _count);
-
-    public IEnumerable<ZoneNode> Enumerate() => new ArraySegment<ZoneNode>(_nodes, 0, _count);
+    public IEnumerable<ZoneNode> Enumerate()
+    {
+        for (int id = 0; id < _count; id++) yield return new ZoneNode(this, id);
+    }
 
     public IEnumerable<DnsName> Names => _ids.Keys;
 
     /// <summary>The node numbered <paramref name="id"/> (an owner's number in the grouping it was made from).</summary>
-    public ZoneNode this[int id] => _nodes[id];
+    public ZoneNode this[int id] => new(this, id);
+
+    /// <summary>The label count of node <paramref name="id"/>'s name, read without making a handle.</summary>
+    public int LabelCountOf(int id) => _nodes[id].Name.LabelCount;
+
+    internal ref NodeData Data(int id) => ref _nodes[id];
+
+    internal ReadOnlySpan<RRSet> SetsOf(in NodeData node) => new(_sets, node.SetStart, node.SetCount);
+
+    /// <summary>The array the nodes' RRsets are slices of.</summary>
+    internal void UseSets(RRSet[] sets) => _sets = sets;
 
     public ZoneNode? Find(ReadOnlySpan<byte> lowerCaseWireName) =>
-        _lookup.TryGetValue(lowerCaseWireName, out int id) ? _nodes[id] : null;
+        _lookup.TryGetValue(lowerCaseWireName, out int id) ? new ZoneNode(this, id) : null;
 
-    public ZoneNode? Find(DnsName name) => _ids.TryGetValue(name, out int id) ? _nodes[id] : null;
+    public ZoneNode? Find(DnsName name) => _ids.TryGetValue(name, out int id) ? new ZoneNode(this, id) : null;
 
     /// <summary>The number of the node of a name, or -1.</summary>
     public int IdOf(ReadOnlySpan<byte> lowerCaseWireName) => _lookup.TryGetValue(lowerCaseWireName, out int id) ? id : -1;
@@ -55,7 +68,7 @@ internal sealed class NodeTable
         if (exists) return slot;
         slot = _count;
         if (_count == _nodes.Length) Array.Resize(ref _nodes, _nodes.Length * 2);
-        _nodes[_count] = new ZoneNode(name);
+        _nodes[_count] = new NodeData(name);
         return _count++;
     }
 }

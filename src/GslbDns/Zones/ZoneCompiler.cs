@@ -73,8 +73,9 @@ public static class ZoneCompiler
                 }
                 allSets[setsUsed++] = new RRSet(type, ttl, allRdata, firstRdata, unique.Count);
             }
-            node.SetSets(allSets, firstSet, setsUsed - firstSet);
+            node.SetSets(firstSet, setsUsed - firstSet);
         }
+        nodes.UseSets(allSets);
         int apexId = nodes.GetOrAdd(origin);
         if (apexId == parents.Count) parents.Add(-1);
         var apex = nodes[apexId];
@@ -153,28 +154,28 @@ public static class ZoneCompiler
     {
         // Parents before children, so a parent's Delegation is set when its children read it: a
         // counting sort of node numbers by label count (at most 127).
-        var all = nodes.All;
+        int count = nodes.Count;
         var perDepth = new int[DnsName.MaxWireLength / 2 + 2];
-        foreach (var node in all) perDepth[node.Name.LabelCount + 1]++;
+        for (int id = 0; id < count; id++) perDepth[nodes.LabelCountOf(id) + 1]++;
         for (int d = 1; d < perDepth.Length; d++) perDepth[d] += perDepth[d - 1];
-        var ordered = new int[all.Length];
-        for (int id = 0; id < all.Length; id++) ordered[perDepth[all[id].Name.LabelCount]++] = id;
+        var ordered = new int[count];
+        for (int id = 0; id < count; id++) ordered[perDepth[nodes.LabelCountOf(id)]++] = id;
         foreach (int id in ordered)
         {
-            var node = all[id];
+            var node = nodes[id];
             if (node.TryFind(RecordType.CNAME, out var cname))
             {
                 var target = cname.Records[0].Bytes;
-                node.CnameTarget = names.AddName(target, DnsName.CountLabels(target));
+                node.SetCnameTarget(names.AddName(target, DnsName.CountLabels(target)));
             }
             // The apex (and, in records never validated, a name outside the zone) has no parent here.
             if (node.Name.LabelCount <= origin.LabelCount || parents[id] < 0) continue;
-            var parent = all[parents[id]];
+            var parent = nodes[parents[id]];
             // The topmost cut wins: data below a lower NS is occluded by the higher one.
-            node.Delegation = parent.Delegation ?? (node.Find(RecordType.NS) is not null ? node : null);
+            node.SetDelegation(parent.Delegation ?? (node.Find(RecordType.NS) is not null ? node : null));
             if (node.Name.IsWildcard)
             {
-                parent.Wildcard = node;
+                parent.SetWildcard(node);
             }
         }
     }
@@ -185,8 +186,9 @@ public static class ZoneCompiler
         var additional = new List<OwnedRRSet>();
         List<(int Set, int Start, int Count)>? slices = null;
         Span<byte> target = stackalloc byte[DnsName.MaxWireLength];
-        foreach (var node in nodes.All)
+        for (int id = 0; id < nodes.Count; id++)
         {
+            var node = nodes[id];
             var sets = node.Sets;
             for (int s = 0; s < sets.Length; s++)
             {
@@ -199,7 +201,7 @@ public static class ZoneCompiler
                     _ => -1,
                 };
                 if (targetOffset < 0) continue;
-                bool isReferral = set.Type == RecordType.NS && node.Delegation == node;
+                bool isReferral = set.Type == RecordType.NS && node.IsCut;
                 int first = additional.Count;
                 foreach (var record in set.Records)
                 {

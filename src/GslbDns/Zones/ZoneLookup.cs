@@ -50,23 +50,23 @@ public static class ZoneLookup
             bool exact = true;
             var node = known ?? FindClosest(zone, name, out exact);
             known = null;
-            if (node.Delegation is not null && !(exact && node.Delegation == node && qtype == RecordType.DS))
+            if (node.Delegation is { } cut && !(exact && node.IsCut && qtype == RecordType.DS))
             {
                 // At or below a cut: the parent side is not authoritative (RFC 1034 §4.3.2 step 3b).
                 // A DS query at the cut itself is answered here: DS lives in the parent (RFC 4035 §3.1.4.1).
-                result.Delegation = node.Delegation;
+                result.Delegation = cut;
                 result.Kind = result.Count == 0 ? LookupKind.Referral : LookupKind.Answer;
                 return;
             }
             if (!exact)
             {
-                if (node.Wildcard is null)
+                if (node.Wildcard is not { } wildcard)
                 {
                     result.Kind = LookupKind.NameError;
                     return;
                 }
                 // RFC 4592 §3.3.1: synthesize from "*.<closest encloser>" with the query name as owner.
-                node = node.Wildcard;
+                node = wildcard;
             }
 
             if (qtype == RecordType.ANY)
@@ -136,8 +136,7 @@ public static class ZoneLookup
         int pos = 0;
         while (true)
         {
-            var node = zone.Find(name[pos..]);
-            if (node is not null) return node;
+            if (zone.Find(name[pos..]) is { } node) return node;
             exact = false;
             if (name[pos] == 0) return zone.Apex;
             pos += name[pos] + 1;
