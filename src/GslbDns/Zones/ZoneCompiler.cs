@@ -227,7 +227,8 @@ public static class ZoneCompiler
     {
         foreach (var a in additional)
         {
-            if (ReferenceEquals(a.Owner, owner)) return true;
+            // A node's name is unique in its zone: equal names are the same node.
+            if (a.Owner.Equals(owner)) return true;
         }
         return false;
     }
