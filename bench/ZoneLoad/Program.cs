@@ -28,7 +28,7 @@ for (int round = 1; round <= rounds; round++)
     // As the server reads a zone (ZoneFolderReader): the grouping by owner is made once, while normalizing.
     OwnerGroups? owners = null;
     var records = Stage("normalize", () => RRsetNormalizer.Normalize(read.Records, out owners));
-    var problems = Stage("validate", () => ZoneValidator.Validate(read.Origin!, records, stem, ref owners));
+    var problems = Stage("validate", () => ZoneValidator.Validate(read.Origin!.Value, records, stem, ref owners));
     // As the server compiles: with the grouping by owner that validation made.
     var zone = Stage("compile", () => ZoneCompiler.Compile(new ZoneFileResult(path, read.Origin, records, problems) { Owners = owners }));
     System.Runtime.GCSettings.LatencyMode = previousMode;

@@ -73,9 +73,9 @@ internal static class Targets
     private static void MasterFileTarget(byte[] input)
     {
         var result = MasterFileReader.ReadText(Encoding.UTF8.GetString(input), "fuzz.zone", Origin);
-        if (result.Problems.Count > 0 || result.Origin is null) return;
-        if (ZoneValidator.Validate(result.Origin, result.Records, "fuzz.zone").Count > 0) return;
-        ZoneCompiler.Compile(result.Origin, result.Records, "fuzz.zone");
+        if (result.Problems.Count > 0 || result.Origin is not { } origin) return;
+        if (ZoneValidator.Validate(origin, result.Records, "fuzz.zone").Count > 0) return;
+        ZoneCompiler.Compile(origin, result.Records, "fuzz.zone");
     }
 
     private static readonly Lazy<CompiledZone> PolicyZone = new(() => Compile(SampleZone));

@@ -74,7 +74,7 @@ public static class ResponseBuilder
     private static bool WriteSet(ref MessageWriter writer, Section section, DnsName? owner, in RRSet set, uint ttlCap = uint.MaxValue)
     {
         var mark = writer.Save();
-        var ownerWire = owner is null ? default : owner.Wire;
+        var ownerWire = owner is { } name ? name.Wire : default;
         uint ttl = Math.Min(set.Ttl, ttlCap);
         foreach (var record in set.Records)
         {

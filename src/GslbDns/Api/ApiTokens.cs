@@ -14,7 +14,7 @@ namespace GslbDns.Api;
 public readonly record struct TokenPattern(DnsName? Service, string? Region)
 {
     public bool Matches(RegionKey key) =>
-        (Service is null || WireComparer.Instance.Equals(Service, key.Service))
+        (Service is not { } service || service.Equals(key.Service))
         && (Region is null || string.Equals(Region, key.Region, StringComparison.Ordinal));
 
     public static bool TryParse(string text, out TokenPattern pattern, out string error)
@@ -47,7 +47,7 @@ public readonly record struct TokenPattern(DnsName? Service, string? Region)
         return true;
     }
 
-    public override string ToString() => $"{(Service is null ? "*" : Service.ToString().TrimEnd('.'))}/{Region ?? "*"}";
+    public override string ToString() => $"{(Service is { } service ? service.ToString().TrimEnd('.') : "*")}/{Region ?? "*"}";
 }
 
 /// <summary>One API token: its name (what logs and sources show), the SHA-256 of its secret, what it may do.</summary>

@@ -23,12 +23,11 @@ public static class SteeringFilesCheck
             var policyPath = ZoneCatalogLoader.PolicyPathFor(zone.Path);
             if (!File.Exists(policyPath)) continue;
             var display = Path.GetRelativePath(folder, policyPath);
-            if (!zone.IsValid || zone.Origin is null)
+            if (!zone.IsValid || zone.Origin is not { } origin)
             {
                 problems.Add(new ZoneProblem(new SourceLocation(display, 0), "not checked: its zone file has errors"));
                 continue;
             }
-            var origin = zone.Origin;
             var (document, policyProblems) = Guarded(display, () => PolicyReader.ReadText(
                 File.ReadAllText(policyPath), display, origin, new CompiledZoneView(ZoneCompiler.Compile(origin, zone.Records, zone.Path))));
             problems.AddRange(policyProblems);
@@ -50,7 +49,7 @@ public static class SteeringFilesCheck
         if (File.Exists(transferPath))
         {
             // The TSIG keys live outside the zones folder, so key names are checked by the server only.
-            var origins = zones.Where(z => z.Origin is not null).Select(z => z.Origin!).ToHashSet(WireComparer.Instance);
+            var origins = zones.Where(z => z.Origin is not null).Select(z => z.Origin!.Value).ToHashSet(WireComparer.Instance);
             var (_, transferProblems) = Guarded(Transfer.TransferRulesReader.FileName,
                 () => Transfer.TransferRulesReader.ReadText(File.ReadAllText(transferPath), Transfer.TransferRulesReader.FileName, null, origins));
             problems.AddRange(transferProblems);

@@ -151,14 +151,14 @@ public sealed class ZoneCatalogLoader
     /// <summary>The zone to serve for one read result: the new one, the unchanged last good one, or none.</summary>
     private LoadedZone? LoadZone(ZoneFileResult result, LoadedZone? previous, bool initial, List<ZoneProblem> problems)
     {
-        if (result.Problems.Count > 0 || result.Origin is null)
+        if (result.Problems.Count > 0 || result.Origin is not { } origin)
         {
             Ledger?.Failed(LoadedKind.Zone, Relative(result.Path), result.Origin?.ToString() ?? previous?.Zone.Origin.ToString());
             problems.AddRange(result.Problems);
             ZoneRejected(result.Path, result.Problems, initial, previous is not null);
             return previous;
         }
-        Ledger?.Succeeded(LoadedKind.Zone, Relative(result.Path), result.Origin.ToString());
+        Ledger?.Succeeded(LoadedKind.Zone, Relative(result.Path), origin.ToString());
         var fingerprint = Fingerprint(result.Records);
         if (previous is not null && previous.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return previous;
         var zone = ZoneCompiler.Compile(result);

@@ -6,8 +6,11 @@ namespace GslbDns.Protocol;
 /// <summary>
 /// An absolute domain name held in uncompressed wire form with ASCII letters folded to lower case,
 /// so that equality, hashing and dictionary look-ups are plain byte comparisons (RFC 4343).
+/// A value type: the arrays and dictionaries that hold names hold them inline rather than as a
+/// reference per name. <c>default(DnsName)</c> has an empty wire form and a hash of 0; it is not a
+/// valid name and is never produced by the factories.
 /// </summary>
-public sealed class DnsName : IEquatable<DnsName>
+public readonly struct DnsName : IEquatable<DnsName>
 {
     public const int MaxWireLength = 255;
     public const int MaxLabelLength = 63;
@@ -118,7 +121,7 @@ public sealed class DnsName : IEquatable<DnsName>
     {
         name = Root;
         Span<byte> wire = stackalloc byte[MaxWireLength];
-        if (!NameText.TryToWire(text, origin is null ? default : origin.Wire, origin is not null, wire, out int written, out error))
+        if (!NameText.TryToWire(text, origin is { } o ? o.Wire : default, origin.HasValue, wire, out int written, out error))
         {
             return false;
         }
@@ -167,18 +170,20 @@ public sealed class DnsName : IEquatable<DnsName>
         return wire[pos..].SequenceEqual(other.Wire);
     }
 
-    public bool Equals(DnsName? other) => other is not null && (ReferenceEquals(this, other) || (_hash == other._hash && Wire.SequenceEqual(other.Wire)));
+    public bool Equals(DnsName other) =>
+        _hash == other._hash && _length == other._length
+        && ((ReferenceEquals(_buffer, other._buffer) && _offset == other._offset) || Wire.SequenceEqual(other.Wire));
 
     public override bool Equals(object? obj) => obj is DnsName other && Equals(other);
 
     public override int GetHashCode() => _hash;
 
-    public static bool operator ==(DnsName? a, DnsName? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator ==(DnsName a, DnsName b) => a.Equals(b);
 
-    public static bool operator !=(DnsName? a, DnsName? b) => !(a == b);
+    public static bool operator !=(DnsName a, DnsName b) => !a.Equals(b);
 
     /// <summary>Presentation form with a trailing dot, escaping as RFC 4343 §2.1 describes.</summary>
-    public override string ToString() => WireToText(Wire);
+    public override string ToString() => _buffer is null ? "" : WireToText(Wire);
 
     /// <summary>Presentation form of an uncompressed wire name (case kept as given).</summary>
     public static string WireToText(ReadOnlySpan<byte> wire)

@@ -8,7 +8,7 @@ public sealed class WireComparer : IEqualityComparer<DnsName>, IAlternateEqualit
 {
     public static readonly WireComparer Instance = new();
 
-    public bool Equals(DnsName? x, DnsName? y) => x is null ? y is null : x.Equals(y);
+    public bool Equals(DnsName x, DnsName y) => x.Equals(y);
 
     public int GetHashCode(DnsName obj) => obj.GetHashCode();
 

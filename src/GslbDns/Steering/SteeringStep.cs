@@ -208,9 +208,8 @@ public sealed class SteeringStep
         var target = service.Regions[region].Target;
         for (int i = 0; i < result.Count; i++)
         {
-            var owner = result.Owners[i];
             // A null owner is the query name, which here can only be the target itself.
-            if (owner is null || owner.Equals(target))
+            if (result.Owners[i] is not { } owner || owner.Equals(target))
             {
                 result.Sets[i] = AddressFilter.Apply(result.Sets[i], zoneSteering.State, service.Policy.Index, region);
             }

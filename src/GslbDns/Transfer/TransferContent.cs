@@ -79,6 +79,6 @@ public static class TransferContent
     {
         public static readonly WireOrder Instance = new();
 
-        public int Compare(DnsName? x, DnsName? y) => x!.Wire.SequenceCompareTo(y!.Wire);
+        public int Compare(DnsName x, DnsName y) => x.Wire.SequenceCompareTo(y.Wire);
     }
 }

@@ -134,12 +134,12 @@ public static class TsigKeyFileReader
             {
                 problems.Add(Problem(file, nameToken, $"key \"{nameToken.Text}\" has no secret (secret \"base64\";)"));
             }
-            if (name is not null && !seen.TryAdd(name, nameToken.Line))
+            if (!seen.TryAdd(name, nameToken.Line))
             {
                 problems.Add(Problem(file, nameToken, $"key \"{nameToken.Text}\" is defined twice (first at line {seen[name]})"));
                 continue;
             }
-            if (name is null || algorithm is null || secret is null) continue;
+            if (algorithm is null || secret is null) continue;
             keys.Add(new TsigKey(name, algorithm, secret));
         }
         return problems.Count == 0 ? (new TsigKeyring(keys), problems) : (null, problems);

@@ -104,7 +104,8 @@ internal sealed class OwnerNumbering(int capacity)
 
     public int Number(DnsName owner)
     {
-        if (ReferenceEquals(owner, _previous)) return _previousId;
+        // Equality starts with the hash and, for the same bytes, ends without comparing them.
+        if (_previous is { } previous && previous.Equals(owner)) return _previousId;
         if (!Ids.TryGetValue(owner, out _previousId))
         {
             _previousId = Counts.Count;

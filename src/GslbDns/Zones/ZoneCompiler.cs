@@ -234,6 +234,7 @@ public static class ZoneCompiler
     {
         for (int i = first; i < additional.Count; i++)
         {
+            // A node's name is unique in its zone: equal names are the same node.
             if (additional[i].Owner.Equals(owner)) return true;
         }
         return false;

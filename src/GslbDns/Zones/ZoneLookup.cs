@@ -86,7 +86,7 @@ public static class ZoneLookup
                 return;
             }
             result.Add(owner, cname);
-            var target = node.CnameTarget!;
+            var target = node.CnameTarget.GetValueOrDefault();
             // Chase only inside this zone, and stop at loops or an over-long chain.
             if (!target.IsAtOrBelow(zone.Origin) || result.Count >= LookupResult.MaxChain
                 || target.Wire.SequenceEqual(qname) || InChain(ref result, target))
@@ -103,8 +103,7 @@ public static class ZoneLookup
     {
         for (int i = 0; i < result.Count; i++)
         {
-            var owner = result.Owners[i];
-            if (owner is not null && owner.Equals(target)) return true;
+            if (result.Owners[i] is { } owner && owner.Equals(target)) return true;
         }
         return false;
     }

@@ -44,7 +44,7 @@ public readonly struct ZoneNode : IEquatable<ZoneNode>
     public bool IsCut => Data.Delegation == _id;
 
     /// <summary>For a CNAME node, its target, parsed once.</summary>
-    public DnsName? CnameTarget => Data.CnameTarget;
+    public DnsName? CnameTarget => Data.CnameTarget.Wire.IsEmpty ? null : Data.CnameTarget;
 
     public bool IsEmptyNonTerminal => Data.SetCount == 0;
 
@@ -68,7 +68,7 @@ public readonly struct ZoneNode : IEquatable<ZoneNode>
 
     public bool TryGetCname(out RRSet set)
     {
-        if (CnameTarget is not null) return TryFind(RecordType.CNAME, out set);
+        if (!Data.CnameTarget.Wire.IsEmpty) return TryFind(RecordType.CNAME, out set);
         set = default;
         return false;
     }
@@ -103,7 +103,8 @@ public readonly struct ZoneNode : IEquatable<ZoneNode>
 internal struct NodeData
 {
     public DnsName Name;
-    public DnsName? CnameTarget;
+    // default (an empty wire form) when the node has no CNAME: a nullable would be 8 bytes more a node.
+    public DnsName CnameTarget;
     public int SetStart;
     public int SetCount;
     public int Delegation;

@@ -63,7 +63,9 @@ public class ByteArenaTests
         Assert.Equal(2, zone.LabelCount);
         Assert.True(name.IsAtOrBelow(zone));
         Assert.Equal(DnsName.Root, name.Ancestor(4));
-        Assert.Same(name, name.Ancestor(0));
+        Assert.Equal(name, name.Ancestor(0));
+        Assert.True(name.Ancestor(0).Wire.Overlaps(name.Wire, out int self) && self == 0 && name.Ancestor(0).Wire.Length == name.Wire.Length);
+        Assert.True(name.Wire.Overlaps(zone.Wire, out int zoneOffset) && zoneOffset == name.Wire.Length - zone.Wire.Length);
         Assert.Equal(parent, name.Parent());
         Assert.Throws<ArgumentOutOfRangeException>(() => name.Ancestor(5));
     }

@@ -51,8 +51,8 @@ public class RRsetNormalizerReferenceTests
         for (int i = 0; i < 20_000; i++)
         {
             // Now and then the same name object again, as the reader hands out for consecutive lines.
-            var owner = previous is not null && rng.Next(3) == 0
-                ? previous
+            var owner = previous is { } same && rng.Next(3) == 0
+                ? same
                 : DnsName.Parse($"{(rng.Next(2) == 0 ? "n" : "N")}{rng.Next(500)}.test.");
             previous = owner;
             var type = rng.Next(3) switch { 0 => RecordType.A, 1 => RecordType.TXT, _ => RecordType.MX };

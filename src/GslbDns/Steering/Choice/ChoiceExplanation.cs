@@ -16,7 +16,7 @@ public static class ChoiceExplanation
     {
         var text = new StringBuilder();
         var rule = service.Rules[outcome.RuleIndex];
-        text.Append(service.Name).Append(": ")
+        text.Append(service.Name.ToString()).Append(": ")
             .Append(rule.IsDefault ? "default rule at " : "rule at ").Append(rule.Source)
             .Append(" gives ").Append(outcome.Ranking.Format(service.Regions));
         if (outcome.LocationUnknown) text.Append(" (client location unknown)");

@@ -57,8 +57,7 @@ internal sealed class PolicyParser(string file, DnsName zone, SourceFields field
         var seen = new Dictionary<DnsName, int>();
         foreach (var (key, value) in services.Entries)
         {
-            var name = ReadServiceName(key);
-            if (name is null) continue;
+            if (ReadServiceName(key) is not { } name) continue;
             if (!seen.TryAdd(name, key.Location.Line))
             {
                 fields.Error(key, $"duplicate service {name} (first at line {seen[name]})");

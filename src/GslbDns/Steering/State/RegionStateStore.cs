@@ -374,7 +374,7 @@ public sealed class RegionStateStore : IDisposable
         long now = _time.GetTimestamp();
         foreach (var attachment in _attached)
         {
-            if (service is not null && !attachment.Document.Services.Any(s => WireComparer.Instance.Equals(s.Name, service))) continue;
+            if (service is { } only && !attachment.Document.Services.Any(s => s.Name.Equals(only))) continue;
             attachment.State.Publish(Build(attachment, now));
         }
         ScheduleExpiry(now);

@@ -41,7 +41,7 @@ public static class CheckReport
         foreach (var result in results)
         {
             var soa = result.Records.FirstOrDefault(r => r.Type == RecordType.SOA && r.Owner == result.Origin);
-            string serial = soa.Owner is null ? "no SOA" : "serial " + RdataWireCheck.SoaSerial(soa.Data.Span).ToString(CultureInfo.InvariantCulture);
+            string serial = soa.Type != RecordType.SOA ? "no SOA" : "serial " + RdataWireCheck.SoaSerial(soa.Data.Span).ToString(CultureInfo.InvariantCulture);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Origin} {serial}, {result.Records.Count} record{Plural(result.Records.Count)}"));
             total += result.Records.Count;

@@ -296,9 +296,9 @@ internal sealed class MasterFileParse
 
         uint recordTtl = ChooseTtl(explicitTtl, type, data, entry.Line);
 
-        if (_apex is not null && !owner.IsAtOrBelow(_apex))
+        if (_apex is { } apex && !owner.IsAtOrBelow(apex))
         {
-            throw new ZoneSyntaxException(entry.Line, $"owner '{owner}' is outside the zone '{_apex}'");
+            throw new ZoneSyntaxException(entry.Line, $"owner '{owner}' is outside the zone '{apex}'");
         }
         var (buffer, offset) = _rdata.Add(data);
         _records.Add(new ZoneRecord(owner, type, recordTtl, new ReadOnlyMemory<byte>(buffer, offset, data.Length),
@@ -307,9 +307,9 @@ internal sealed class MasterFileParse
 
     private DnsName Owner(MasterFileToken token)
     {
-        if (_previousOwner is not null && ReferenceEquals(_previousOwnerOrigin, _origin) && token.Span.SequenceEqual(_previousOwnerToken.Span))
+        if (_previousOwner is { } previous && _previousOwnerOrigin == _origin && token.Span.SequenceEqual(_previousOwnerToken.Span))
         {
-            return _previousOwner;
+            return previous;
         }
         Span<byte> wire = stackalloc byte[DnsName.MaxWireLength];
         if (!NameText.TryToWire(token.Span, _originWire ?? default, _originWire is not null, wire, out int written, out string error))

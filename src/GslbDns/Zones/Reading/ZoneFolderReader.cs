@@ -22,17 +22,17 @@ public static class ZoneFolderReader
         foreach (var file in files)
         {
             var result = ReadFileGuarded(file, root);
-            if (result.Origin is not null)
+            if (result.Origin is { } origin)
             {
                 string display = IncludePath.Display(Path.GetFullPath(file), root);
-                if (owners.TryGetValue(result.Origin, out var earlier))
+                if (owners.TryGetValue(origin, out var earlier))
                 {
-                    var duplicate = new ZoneProblem(new SourceLocation(display, 0), $"zone '{result.Origin}' is already defined by '{earlier}'");
+                    var duplicate = new ZoneProblem(new SourceLocation(display, 0), $"zone '{origin}' is already defined by '{earlier}'");
                     result = result with { Problems = [.. result.Problems, duplicate] };
                 }
                 else
                 {
-                    owners.Add(result.Origin, display);
+                    owners.Add(origin, display);
                 }
             }
             results.Add(result);
@@ -84,9 +84,9 @@ public static class ZoneFolderReader
         problems.AddRange(read.Problems);
         OwnerGroups? owners;
         var records = RRsetNormalizer.Normalize(read.Records, out owners);
-        if (read.Origin is not null)
+        if (read.Origin is { } origin)
         {
-            problems.AddRange(ZoneValidator.Validate(read.Origin, records, display, ref owners, complete: problems.Count == 0));
+            problems.AddRange(ZoneValidator.Validate(origin, records, display, ref owners, complete: problems.Count == 0));
         }
         return new ZoneFileResult(fullPath, read.Origin, records, problems) { Owners = owners };
     }
