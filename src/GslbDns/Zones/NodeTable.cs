@@ -22,16 +22,21 @@ internal sealed class NodeTable
     public NodeTable(OwnerGroups owners)
     {
         _ids = owners.TakeIds();
-        // Room for empty non-terminals (14 % more names in the generated zone of bench/scale.sh),
-        // so adding them does not double the table.
-        _ids.EnsureCapacity(owners.Count + owners.Count / 4 + 1);
+        // A no-op when the numbering was sized with CapacityFor, as the normalizer does.
+        _ids.EnsureCapacity(CapacityFor(owners.Count));
         _lookup = _ids.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _nodes = new NodeData[owners.Count + owners.Count / 4 + 1];
+        _nodes = new NodeData[CapacityFor(owners.Count)];
         for (int id = 0; id < owners.Count; id++) _nodes[id] = new NodeData(owners.Owner(id));
         _count = owners.Count;
     }
 
     public int Count => _count;
+
+    /// <summary>
+    /// Room for <paramref name="owners"/> names and the empty non-terminals above them (14 % more
+    /// names in the generated zone of bench/scale.sh), so adding those does not grow the table.
+    /// </summary>
+    public static int CapacityFor(int owners) => owners + owners / 4 + 1;
 
     public IEnumerable<ZoneNode> Enumerate()
     {

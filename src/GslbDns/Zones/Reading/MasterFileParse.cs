@@ -65,8 +65,16 @@ internal sealed class MasterFileParse
     public void ReadText(string text, string? fullPath, string display)
     {
         if (fullPath is not null) _includeChain.Add(fullPath);
+        // Every record of the file refers to this name. A new string at each reload would be a young
+        // object referred to from a million-record list, which the collector would look through at
+        // each young collection until the string grew old; the interned one is old after the first load.
+        display = string.Intern(display);
         // Syntax problems found while splitting are merged in by line, so the report reads in file order.
         var found = new List<ZoneProblem>();
+        // Room for the file's records up front (a record line is rarely under 24 characters): a
+        // list that doubles copies its records, and the collector then looks through the whole copy
+        // for references to young objects at its next collection.
+        _records.EnsureCapacity(_records.Count + text.Length / 24 + 1);
         var tokenizer = new MasterFileTokenizer(text, display, found);
         while (tokenizer.TryNext(out var entry))
         {

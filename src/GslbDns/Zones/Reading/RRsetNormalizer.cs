@@ -20,9 +20,13 @@ public static class RRsetNormalizer
         // Each owner's kept records form a chain, newest first (lastOfOwner[id] -> previousOfOwner
         // -> ...), so a duplicate is found by comparing octets along its own owner only: one
         // dictionary entry per name, which is also the owner numbering the grouping needs.
-        // The compiled zone keeps this dictionary (NodeTable): sized for a name per two records, it
-        // grows at most once or twice, and not to twice what a zone of one record per name needs.
-        var numbering = new OwnerNumbering(records.Count / 2 + 1);
+        // The compiled zone keeps this dictionary (NodeTable), with the empty non-terminals added.
+        // Sized from the owner changes in file order (an upper bound on the names, and close to it
+        // for a zone written owner by owner) and room for those, so it never grows: a dictionary
+        // that grows copies its entries, and the collector must then look through all of the
+        // copy for references to young objects at its next collection, a pause of tens of
+        // milliseconds for a million names.
+        var numbering = new OwnerNumbering(NodeTable.CapacityFor(OwnerChanges(records)));
         var lastOfOwner = new List<int>();
         var previousOfOwner = new int[records.Count];
         var idOf = new int[records.Count];
@@ -56,5 +60,19 @@ public static class RRsetNormalizer
         }
         owners = OwnerGroups.FromNumbers(result, numbering.Ids, idOf, numbering.Counts);
         return result;
+    }
+
+    /// <summary>How often the owner differs from the record before: at least the number of names.</summary>
+    private static int OwnerChanges(IReadOnlyList<ZoneRecord> records)
+    {
+        int changes = 0;
+        DnsName previous = default;
+        for (int i = 0; i < records.Count; i++)
+        {
+            var owner = records[i].Owner;
+            if (i == 0 || !owner.Equals(previous)) changes++;
+            previous = owner;
+        }
+        return changes;
     }
 }
