@@ -13,7 +13,7 @@ namespace GslbDns.Steering;
 public static class AddressFilter
 {
     /// <summary>The prepared filtered copy, as the state source holds it; allocation-free.</summary>
-    public static RRSet Apply(RRSet set, IRegionStateSource state, int service, int region) =>
+    public static RRSet Apply(in RRSet set, IRegionStateSource state, int service, int region) =>
         set.Type is RecordType.A or RecordType.AAAA ? state.Filter(service, region, set) : set;
 
     /// <summary>

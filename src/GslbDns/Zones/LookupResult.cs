@@ -38,7 +38,26 @@ public struct LookupResult
     public bool HasTtlCap;
     public uint TtlCap;
 
-    public void Add(DnsName? owner, RRSet set)
+    /// <summary>
+    /// Drops what the last query left, so a reused result holds no zone alive after a reload: only
+    /// the entries that query used are cleared.
+    /// </summary>
+    public void Release()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            Owners[i] = null;
+            Sets[i] = default;
+        }
+        Count = 0;
+        Zone = null!;
+        Delegation = null;
+        HasTtlCap = false;
+        TtlCap = 0;
+        Kind = LookupKind.Answer;
+    }
+
+    public void Add(DnsName? owner, in RRSet set)
     {
         Owners[Count] = owner;
         Sets[Count] = set;

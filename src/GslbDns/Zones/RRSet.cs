@@ -96,7 +96,7 @@ public readonly struct RRSet
     /// </summary>
     public bool IsSame(in RRSet other) =>
         ReferenceEquals(_records, other._records) && _start == other._start && _count == other._count
-        && Type == other.Type && Ttl == other.Ttl;
+        && Ttl == other.Ttl;
 }
 
 /// <summary>An RRset with the owner name it is written under.</summary>

@@ -35,7 +35,7 @@ public class ManyRegionsChoiceTests
 
         public bool IsDegraded(int service) => _inner.IsDegraded(service);
 
-        public RRSet Filter(int service, int region, RRSet set) => _inner.Filter(service, region, set);
+        public RRSet Filter(int service, int region, in RRSet set) => _inner.Filter(service, region, set);
 
         public void CountAnswer(int service, int region, SteeringReason reason) => _inner.CountAnswer(service, region, reason);
     }

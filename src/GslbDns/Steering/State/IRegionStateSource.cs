@@ -25,7 +25,7 @@ public interface IRegionStateSource
     /// <paramref name="set"/> (an A or AAAA RRset of the region's target) less the addresses that are
     /// down, prepared when the state changed: the query path only picks it, allocating nothing.
     /// </summary>
-    Zones.RRSet Filter(int service, int region, Zones.RRSet set);
+    Zones.RRSet Filter(int service, int region, in Zones.RRSet set);
 
     /// <summary>
     /// Counts one steering decision: an answer steered to <paramref name="region"/> (for the share of

@@ -18,7 +18,7 @@ public sealed class PublishedRegionState(RegionStateTable initial) : IRegionStat
 
     public bool IsDegraded(int service) => _current.IsDegraded(service);
 
-    public Zones.RRSet Filter(int service, int region, Zones.RRSet set) => _current.Filter(service, region, set);
+    public Zones.RRSet Filter(int service, int region, in Zones.RRSet set) => _current.Filter(service, region, set);
 
     public void CountAnswer(int service, int region, SteeringReason reason) => _current.CountAnswer(service, region, reason);
 }

@@ -41,12 +41,15 @@ public sealed class RegionStateTable
     }
 
     /// <summary>The prepared copy of <paramref name="set"/> less its down addresses (the set itself when none is down or it is unknown).</summary>
-    public Zones.RRSet Filter(int service, int region, Zones.RRSet set)
+    public Zones.RRSet Filter(int service, int region, in Zones.RRSet set)
     {
         if (_filtered is null) return set;
-        foreach (var (from, to) in _filtered[service][region])
+        // By reference: each pair is two RRsets of 40 bytes, not worth a copy per probe.
+        var pairs = _filtered[service][region];
+        for (int i = 0; i < pairs.Length; i++)
         {
-            if (from.IsSame(set)) return to;
+            ref readonly var pair = ref pairs[i];
+            if (pair.From.IsSame(set)) return pair.To;
         }
         return set;
     }
