@@ -208,11 +208,10 @@ public sealed class SteeringStep
         var target = service.Regions[region].Target;
         for (int i = 0; i < result.Count; i++)
         {
-            ref var set = ref result.Sets[i];
-            if (set.Type is not (RecordType.A or RecordType.AAAA)) continue;
             // A null owner is the query name, which here can only be the target itself.
             if (result.Owners[i] is { } owner && !owner.Equals(target)) continue;
-            set = zoneSteering.State.Filter(service.Policy.Index, region, set);
+            ref var set = ref result.Sets[i];
+            set = AddressFilter.Apply(set, zoneSteering.State, service.Policy.Index, region);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using GslbDns.Protocol;
 
 namespace GslbDns.Zones;
@@ -52,7 +51,6 @@ public readonly struct ZoneNode : IEquatable<ZoneNode>
     public RRSet? Find(RecordType type) => TryFind(type, out var set) ? set : null;
 
     /// <summary>As <see cref="Find"/>, without the copy into a nullable: the query path's form.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(RecordType type, out RRSet set)
     {
         var sets = Sets;
@@ -68,7 +66,6 @@ public readonly struct ZoneNode : IEquatable<ZoneNode>
         return false;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetCname(out RRSet set)
     {
         if (!Data.CnameTarget.Wire.IsEmpty) return TryFind(RecordType.CNAME, out set);
