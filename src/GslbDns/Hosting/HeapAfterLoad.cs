@@ -22,8 +22,11 @@ internal static class HeapAfterLoad
     /// <summary>
     /// After a reload the replaced zone is garbage in the oldest generation, which nothing would
     /// collect soon. A background collection frees it beside the query threads, without the pause
-    /// of a blocking one (the server runs with concurrent GC for this).
+    /// of a blocking one (the server runs with concurrent GC for this). Forced, not Optimized: an
+    /// optimized request is the collector's to decline, and it declined most of them; with a reload
+    /// that makes no small garbage nothing else starts a collection soon, and replaced
+    /// million-record zones piled up (1.5 GiB resident after six reloads of a 230 MiB zone).
     /// </summary>
     public static void CollectReplacedInBackground() =>
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Optimized, blocking: false, compacting: false);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: false);
 }

@@ -51,7 +51,7 @@ internal sealed class MasterFileParse
         string text;
         try
         {
-            text = File.ReadAllText(fullPath);
+            text = MasterFileText.Read(fullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

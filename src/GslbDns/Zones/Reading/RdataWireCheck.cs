@@ -47,13 +47,6 @@ internal static class RdataWireCheck
     }
 
     /// <summary>Name of an uncompressed wire name at the start of <paramref name="data"/>.</summary>
-    public static bool TryReadName(ReadOnlySpan<byte> data, out DnsName name)
-    {
-        name = DnsName.Root;
-        int length = NameText.WireLength(data);
-        return length > 0 && DnsName.TryFromWire(data[..length], out name);
-    }
-
     private static string? Names(ReadOnlySpan<byte> data, int prefix, int count, int suffix)
     {
         if (data.Length < prefix) return "RDATA too short";
