@@ -24,6 +24,30 @@ public class RRsetNormalizerTests
 
         Assert.Equal([60u, 10u, 60u], result.Select(r => r.Ttl));
     }
+
+    [Fact]
+    public void RecordsWithNothingToChange_AreNotCopied()
+    {
+        List<ZoneRecord> records = [A("a.test.", 60, 1, 1), A("a.test.", 60, 2, 2), A("b.test.", 10, 1, 3)];
+
+        Assert.Same(records, RRsetNormalizer.Normalize(records, out var owners));
+        Assert.Same(records, owners.Records);
+    }
+
+    [Fact]
+    public void AChangeAfterManyRecords_KeepsEveryRecordBeforeIt()
+    {
+        var records = Enumerable.Range(0, 1000).Select(i => A($"n{i}.test.", 60, 1, i + 1)).ToList();
+        records.Add(A("n500.test.", 60, 1, 1001)); // a duplicate
+        records.Add(A("n7.test.", 30, 2, 1002));   // a second record of an RRset, with another TTL
+
+        var result = RRsetNormalizer.Normalize(records, out var owners);
+
+        Assert.NotSame(records, result);
+        Assert.Equal([.. Enumerable.Range(1, 1000), 1002], result.Select(r => r.Source.Line));
+        Assert.Equal(60u, result[^1].Ttl);
+        Assert.Same(result, owners.Records);
+    }
 }
 
 public class RRsetNormalizerReferenceTests

@@ -30,36 +30,51 @@ public static class RRsetNormalizer
         var lastOfOwner = new List<int>();
         var previousOfOwner = new int[records.Count];
         var idOf = new int[records.Count];
-        var result = new List<ZoneRecord>(records.Count);
-        foreach (var record in records)
+        // The kept records are the input itself until the first duplicate or TTL change, which a
+        // zone as written usually has none of: then no copy of a million records is made (and
+        // none for the collector to look through for references when it next runs).
+        List<ZoneRecord>? copy = null;
+        int kept = 0;
+        for (int r = 0; r < records.Count; r++)
         {
+            var record = records[r];
             int id = numbering.Number(record.Owner);
             if (id == lastOfOwner.Count) lastOfOwner.Add(-1);
             int firstOfSet = -1;
             bool duplicate = false;
             for (int i = lastOfOwner[id]; i >= 0; i = previousOfOwner[i])
             {
-                if (result[i].Type != record.Type) continue;
+                var earlier = copy is null ? records[i] : copy[i];
+                if (earlier.Type != record.Type) continue;
                 // Walking back, the last one of the type met is the RRset's first.
                 firstOfSet = i;
-                if (result[i].Data.Span.SequenceEqual(record.Data.Span))
+                if (earlier.Data.Span.SequenceEqual(record.Data.Span))
                 {
                     duplicate = true;
                     break;
                 }
             }
-            if (duplicate) continue;
-            int kept = result.Count;
             // RFC 2181 §5.2: one TTL per RRset; the first one read wins.
-            uint ttl = firstOfSet < 0 ? record.Ttl : result[firstOfSet].Ttl;
-            result.Add(ttl == record.Ttl ? record : record with { Ttl = ttl });
+            uint ttl = duplicate || firstOfSet < 0 ? record.Ttl : (copy is null ? records[firstOfSet] : copy[firstOfSet]).Ttl;
+            if (copy is null && (duplicate || ttl != record.Ttl)) copy = Prefix(records, kept);
+            if (duplicate) continue;
+            copy?.Add(ttl == record.Ttl ? record : record with { Ttl = ttl });
             previousOfOwner[kept] = lastOfOwner[id];
             lastOfOwner[id] = kept;
             idOf[kept] = id;
             numbering.Counts[id]++;
+            kept++;
         }
+        IReadOnlyList<ZoneRecord> result = copy ?? records;
         owners = OwnerGroups.FromNumbers(result, numbering.Ids, idOf, numbering.Counts);
         return result;
+    }
+
+    private static List<ZoneRecord> Prefix(IReadOnlyList<ZoneRecord> records, int count)
+    {
+        var copy = new List<ZoneRecord>(records.Count);
+        for (int i = 0; i < count; i++) copy.Add(records[i]);
+        return copy;
     }
 
     /// <summary>How often the owner differs from the record before: at least the number of names.</summary>
