@@ -281,6 +281,10 @@ def with_serial(src, dst, serial):
 
 
 PROBE_RATE = 2000  # qps of the latency probe that runs beside the fixed-rate load
+# dnsperf's socket buffers: with the default (rmem_default, about 200 KiB) a server that catches up
+# after a pause of a few milliseconds sends faster than dnsperf reads, and the client's own socket
+# drops replies the server did send (counted below as the clients' drops). Capped by net.core.rmem_max.
+CLIENT_BUFFER_KIB = 4096
 
 
 def dnsperf(port, queries, seconds, rate=None, verbose=False, out=None):
@@ -288,7 +292,7 @@ def dnsperf(port, queries, seconds, rate=None, verbose=False, out=None):
     (-v): at tens of thousands of replies a second, printing them is what fell behind, and the
     replies the client's socket then dropped were counted as lost by the server."""
     cmd = ["taskset", "-c", CLIENT_CPU, "dnsperf", "-s", HOST, "-p", str(port), "-d", queries,
-           "-l", str(seconds), "-t", "2"]
+           "-l", str(seconds), "-t", "2", "-b", str(CLIENT_BUFFER_KIB)]
     if verbose:
         cmd += ["-c", "1", "-T", "1", "-q", "1000", "-Q", str(PROBE_RATE), "-v"]
     elif rate:
@@ -314,9 +318,28 @@ def udp_drops(port):
     return total
 
 
+def receive_buffer_errors():
+    """Datagrams dropped because a receiving UDP socket's buffer was full, over every socket of the
+    machine (RcvbufErrors of /proc/net/snmp and Udp6RcvbufErrors of /proc/net/snmp6). Less the
+    server's own drops, these are the replies the clients' sockets had no room for."""
+    total = 0
+    try:
+        lines = [l.split() for l in open("/proc/net/snmp") if l.startswith("Udp:")]
+        total += int(lines[1][lines[0].index("RcvbufErrors")])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        for line in open("/proc/net/snmp6"):
+            if line.startswith("Udp6RcvbufErrors"):
+                total += int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return total
+
+
 def fixed_rate(port, queries, seconds, rate, probe_path):
     """The fixed-rate load (summary only) and the latency probe (per reply, into probe_path) together."""
-    drops = udp_drops(port)
+    drops = (udp_drops(port), receive_buffer_errors())
     load = dnsperf(port, queries, seconds, rate - PROBE_RATE)
     probe_out = open(probe_path, "w")
     probe = dnsperf(port, queries, seconds, verbose=True, out=probe_out)
@@ -333,7 +356,8 @@ def fixed_rate_done(load, probe, probe_out, port, drops, probe_path):
     total = {k: (a[k] or 0) + (b[k] or 0) for k in ("sent", "completed", "lost", "qps")}
     total["avg_lat_s"] = a["avg_lat_s"]
     total["load_lost"], total["probe_lost"] = a["lost"], b["lost"]
-    total["server_socket_drops"] = udp_drops(port) - drops
+    total["server_socket_drops"] = udp_drops(port) - drops[0]
+    total["client_socket_drops"] = max(0, receive_buffer_errors() - drops[1] - total["server_socket_drops"])
     return total, latencies(probe_path)
 
 
@@ -366,7 +390,32 @@ def p99(xs):
     return xs[min(len(xs) - 1, int(0.99 * len(xs)))]
 
 
-def big_run(label, server, port, zone_file, trigger, run, queries, rate_from=None):
+def gc_counters(api_port):
+    """GslbDns's own collections (by generation) and total pause from its /metrics; None without an API."""
+    if api_port is None:
+        return None
+    try:
+        text = urllib.request.urlopen(f"http://{HOST}:{api_port}/metrics", timeout=5).read().decode()
+    except OSError:
+        return None
+    out = {"pause_s": 0.0}
+    for line in text.splitlines():
+        m = re.match(r'gslbdns_dotnet_gc_collections(?:_total)?\{generation="(\d)"\} ([\d.e+]+)', line)
+        if m:
+            out[f"gen{m.group(1)}"] = float(m.group(2))
+        m = re.match(r"gslbdns_dotnet_gc_pause_seconds(?:_total)? ([\d.e+-]+)", line)
+        if m:
+            out["pause_s"] = float(m.group(1))
+    return out
+
+
+def gc_delta(before, after):
+    if before is None or after is None:
+        return None
+    return {k: round(after.get(k, 0) - before.get(k, 0), 4) for k in after}
+
+
+def big_run(label, server, port, zone_file, trigger, run, queries, rate_from=None, api_port=None):
     server.start()
     t = wait_serial(server, port, "big.test", 1)
     load_s = t - server.t0
@@ -394,12 +443,17 @@ def big_run(label, server, port, zone_file, trigger, run, queries, rate_from=Non
     rate = rate_from or int(peak_qps * 0.5)
     log(f"{label}: closed-loop peak {peak_qps:.0f} qps; fixed rate {rate} qps")
     idle_path = os.path.join(run, f"dnsperf-{label}-idle.txt")
+    gc0 = gc_counters(api_port)
     idle, idle_lat = fixed_rate_done(*fixed_rate(port, queries, 10, rate, idle_path), idle_path)
+    idle["gc"] = gc_delta(gc0, gc_counters(api_port))
     os.remove(idle_path) if not os.environ.get("KEEP") else None
 
     tmp = with_serial(zone_file, zone_file, 3)
-    seconds = int(2 + reload_s * 2 + 4)
+    # Long enough for the reload under load (GslbDns reloads at a lower CPU priority than it answers,
+    # so beside a busy core it takes several times its idle time) and for the collection after it.
+    seconds = int(2 + reload_s * 5 + 6)
     load_path = os.path.join(run, f"dnsperf-{label}-reload.txt")
+    gc0 = gc_counters(api_port)
     clients = fixed_rate(port, queries, seconds, rate, load_path)
     start = time.monotonic()
     time.sleep(2)
@@ -408,6 +462,7 @@ def big_run(label, server, port, zone_file, trigger, run, queries, rate_from=Non
     trigger()
     t1 = wait_serial(server, port, "big.test", 3, timeout=seconds)
     loaded, lat = fixed_rate_done(*clients, load_path)
+    loaded["gc"] = gc_delta(gc0, gc_counters(api_port))
     os.remove(load_path) if not os.environ.get("KEEP") else None
     # the probe's replies arrive in order at its fixed rate: reply k was sent about k / rate after the start
     lo, hi = int((t0 - start) * PROBE_RATE), int((t1 - start) * PROBE_RATE) + 1
@@ -418,7 +473,7 @@ def big_run(label, server, port, zone_file, trigger, run, queries, rate_from=Non
               "under_load": {**loaded, "reload_s": t1 - t0, "p99_all_s": p99(lat), "p99_reload_s": p99(window),
                              "window_replies": len(window), "max_s": max(lat) if lat else None}}
     log(f"{label}: at {rate} qps idle p99 {result['idle']['p99_s']}, lost {idle['lost']:.0f} (load {idle['load_lost']}, probe {idle['probe_lost']}, dropped at the server's sockets {idle['server_socket_drops']}); during reload "
-        f"({t1 - t0:.2f} s) p99 {result['under_load']['p99_reload_s']}, lost {loaded['lost']} (dropped at the server's sockets {loaded['server_socket_drops']})")
+        f"({t1 - t0:.2f} s) p99 {result['under_load']['p99_reload_s']}, lost {loaded['lost']} (dropped at the server's sockets {loaded['server_socket_drops']}, at the clients' {loaded['client_socket_drops']}); collections idle {idle['gc']}, with the reload {loaded['gc']}")
     server.stop()
     return result
 
@@ -463,7 +518,7 @@ def measure_big(args, data, run, results):
                               "--api-listen", f"{HOST}:{API_BIG}"], os.path.join(run, "gslbdns-big.log"))
     log("GslbDns: 1M-record zone")
     results["big"]["gslbdns"] = big_run("GslbDns", gslb, PORT_BIG, zfile, lambda: os.kill(gslb.pid, signal.SIGHUP),
-                                        run, queries)
+                                        run, queries, api_port=API_BIG)
     rate = results["big"]["gslbdns"]["rate"]
 
     kdir = os.path.join(run, "knot")

@@ -83,6 +83,8 @@ def zone_rows(row, b, k):
         f"{ku['lost']:.0f} ({ku['sent']:.0f})", "", "0", "**met**" if lost == 0 else "**missed**")
     row("3", "of those, dropped at the server's own sockets (/proc/net/udp)", f"{bu.get('server_socket_drops', 0):.0f}",
         f"{ku.get('server_socket_drops', 0):.0f}", "", "", "")
+    row("3", "dropped at the clients' sockets: replies sent that dnsperf had no room for (RcvbufErrors)",
+        f"{bu.get('client_socket_drops', 0):.0f}", f"{ku.get('client_socket_drops', 0):.0f}", "", "", "")
     row("3", "lost queries at the same rate without a reload (sent)", f"{b['idle']['lost']:.0f} ({b['idle']['sent']:.0f})",
         f"{k['idle']['lost']:.0f} ({k['idle']['sent']:.0f})", "", "", "")
     ms = 1000
@@ -92,8 +94,20 @@ def zone_rows(row, b, k):
     row("3", "p99 latency during the reload (ratio: / own idle p99)", fmt(bu["p99_reload_s"] and bu["p99_reload_s"] * ms, " ms", 3),
         fmt(ku["p99_reload_s"] and ku["p99_reload_s"] * ms, " ms", 3) + f" ({fmt(ratio(ku['p99_reload_s'], k['idle']['p99_s']), 'x')})",
         fmt(x, "x"), "≤ 3x own idle", verdict(x, 3))
+    x = ratio(bu.get("p99_all_s"), b["idle"]["p99_s"])
+    row("3", "p99 latency over the whole run with the reload, the collection after it included",
+        fmt(bu.get("p99_all_s") and bu["p99_all_s"] * ms, " ms", 3),
+        fmt(ku.get("p99_all_s") and ku["p99_all_s"] * ms, " ms", 3) + f" ({fmt(ratio(ku.get('p99_all_s'), k['idle']['p99_s']), 'x')})",
+        fmt(x, "x"), "", "")
     row("3", "max latency in the run with the reload", fmt(bu["max_s"] and bu["max_s"] * ms, " ms", 1),
         fmt(ku["max_s"] and ku["max_s"] * ms, " ms", 1), "", "", "")
+
+    def collections(gc):
+        if not gc:
+            return "n/a"
+        return f"{gc.get('gen0', 0):.0f}/{gc.get('gen1', 0):.0f}/{gc.get('gen2', 0):.0f}, {gc.get('pause_s', 0) * ms:.0f} ms"
+    row("3", "GslbDns's collections gen0/1/2 and pause: idle run / run with the reload (its /metrics)",
+        f"{collections(b['idle'].get('gc'))} / {collections(bu.get('gc'))}", "", "", "", "")
 
 
 if __name__ == "__main__":
