@@ -4,6 +4,7 @@
 # 1,000,000-record zone of bench/scale.sh (SEED=42) is generated first.
 #   bash bench/zone-load.sh                       # the generated 1M-record zone, 2 rounds
 #   bash bench/zone-load.sh zones/example.com.zone 3
+# YOUNG_GC=1 also times a young collection after each stage (what the stage's large arrays cost it).
 # Holds /tmp/cpu-heavy.lock for the build and the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

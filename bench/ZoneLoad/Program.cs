@@ -16,6 +16,8 @@ string stem = Path.GetFileName(path);
 var origin = DnsName.Parse(stem.EndsWith(".zone", StringComparison.Ordinal) ? stem[..^5] + "." : stem + ".");
 
 var probe = new StallProbe();
+// YOUNG_GC=1: a young collection after each stage, timed (see Stage).
+bool youngAfterStage = Environment.GetEnvironmentVariable("YOUNG_GC") == "1";
 CompiledZone? serving = null; // as in a reload, the zone loaded before stays alive while the next is built
 using var gcLog = new GcLog();
 for (int round = 1; round <= rounds; round++)
@@ -60,6 +62,15 @@ T Stage<T>(string name, Func<T> run)
         $"GC pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s  " +
         $"gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}  " +
         $"probe held up to {probe.Longest.TotalMilliseconds:F0} ms, {probe.Over10} times over 10 ms");
+    if (youngAfterStage)
+    {
+        // What a young collection right now would cost: mostly looking through the cards this
+        // stage's large arrays dirtied (their references), which is what a reload's pauses are made of.
+        var young = Stopwatch.StartNew();
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        young.Stop();
+        Console.WriteLine($"  {"",-10} a young collection after it: {young.Elapsed.TotalMilliseconds:F1} ms");
+    }
     Thread.Sleep(1500); // the runtime's events reach the listener in batches
     while (gcLog.Long.TryDequeue(out var line)) Console.WriteLine($"      {line}");
     return result;

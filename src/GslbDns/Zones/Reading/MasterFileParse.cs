@@ -65,10 +65,8 @@ internal sealed class MasterFileParse
     public void ReadText(string text, string? fullPath, string display)
     {
         if (fullPath is not null) _includeChain.Add(fullPath);
-        // Every record of the file refers to this name. A new string at each reload would be a young
-        // object referred to from a million-record list, which the collector would look through at
-        // each young collection until the string grew old; the interned one is old after the first load.
-        display = string.Intern(display);
+        // Every record of the file carries its location: the file's number, found once here.
+        int file = SourceFiles.Number(display);
         // Syntax problems found while splitting are merged in by line, so the report reads in file order.
         var found = new List<ZoneProblem>();
         // Room for the file's records up front (a record line is rarely under 24 characters): a
@@ -92,7 +90,7 @@ internal sealed class MasterFileParse
                 }
                 else
                 {
-                    Record(entry, display);
+                    Record(entry, display, file);
                 }
             }
             catch (ZoneSyntaxException e)
@@ -222,7 +220,7 @@ internal sealed class MasterFileParse
         }
     }
 
-    private void Record(MasterFileEntry entry, string display)
+    private void Record(MasterFileEntry entry, string display, int file)
     {
         var tokens = entry.Tokens;
         if (!_apexFixed)
@@ -310,7 +308,7 @@ internal sealed class MasterFileParse
         }
         var (buffer, offset) = _rdata.Add(data);
         _records.Add(new ZoneRecord(owner, type, recordTtl, new ReadOnlyMemory<byte>(buffer, offset, data.Length),
-            new SourceLocation(display, entry.Line)));
+            new SourceLocation(file, entry.Line)));
     }
 
     private DnsName Owner(MasterFileToken token)
