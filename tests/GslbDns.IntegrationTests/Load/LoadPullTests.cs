@@ -120,7 +120,9 @@ public class LoadPullTests
         Assert.Equal($"agent 127.0.0.1:{agent.Port}", load.Source);
         Assert.Equal(AdminRegionState.Active, state.AdminOf(Us));
 
-        agent.Line = "drain\n";
+        // The percentage stays in the line: a drain alone carries no load, and on a slow machine the
+        // load last pulled could expire (and leave the row) before the status table below is read.
+        agent.Line = "75% drain\n";
         await Poll.UntilAsync(() => Task.FromResult(state.AdminOf(Us) == AdminRegionState.Drain), "drained by the agent");
         Assert.True(state.PulledDrainOf(Us));
 
@@ -149,7 +151,7 @@ public class LoadPullTests
         while (DateTime.UtcNow < deadline);
         Assert.True(Regex.IsMatch(lastTable, row), lastTable);
 
-        agent.Line = "up\n";
+        agent.Line = "75% up\n";
         await Poll.UntilAsync(() => Task.FromResult(state.AdminOf(Us) == AdminRegionState.Active), "undrained by the agent");
         Assert.False(state.PulledDrainOf(Us));
     }
