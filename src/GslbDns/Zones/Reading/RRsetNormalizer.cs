@@ -44,7 +44,7 @@ public static class RRsetNormalizer
             bool duplicate = false;
             for (int i = lastOfOwner[id]; i >= 0; i = previousOfOwner[i])
             {
-                var earlier = copy is null ? records[i] : copy[i];
+                var earlier = Kept(i);
                 if (earlier.Type != record.Type) continue;
                 // Walking back, the last one of the type met is the RRset's first.
                 firstOfSet = i;
@@ -55,7 +55,7 @@ public static class RRsetNormalizer
                 }
             }
             // RFC 2181 §5.2: one TTL per RRset; the first one read wins.
-            uint ttl = duplicate || firstOfSet < 0 ? record.Ttl : (copy is null ? records[firstOfSet] : copy[firstOfSet]).Ttl;
+            uint ttl = duplicate || firstOfSet < 0 ? record.Ttl : Kept(firstOfSet).Ttl;
             if (copy is null && (duplicate || ttl != record.Ttl)) copy = Prefix(records, kept);
             if (duplicate) continue;
             copy?.Add(ttl == record.Ttl ? record : record with { Ttl = ttl });
@@ -68,6 +68,8 @@ public static class RRsetNormalizer
         IReadOnlyList<ZoneRecord> result = copy ?? records;
         owners = OwnerGroups.FromNumbers(result, numbering.Ids, idOf, numbering.Counts);
         return result;
+
+        ZoneRecord Kept(int i) => copy is null ? records[i] : copy[i];
     }
 
     private static List<ZoneRecord> Prefix(IReadOnlyList<ZoneRecord> records, int count)

@@ -46,7 +46,6 @@ internal static class RdataWireCheck
         }
     }
 
-    /// <summary>Name of an uncompressed wire name at the start of <paramref name="data"/>.</summary>
     private static string? Names(ReadOnlySpan<byte> data, int prefix, int count, int suffix)
     {
         if (data.Length < prefix) return "RDATA too short";
