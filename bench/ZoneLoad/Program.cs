@@ -3,12 +3,17 @@ using GslbDns.Protocol;
 using GslbDns.Zones;
 using GslbDns.Zones.Reading;
 
-// usage: ZoneLoad <zone file> [rounds]
+// usage: ZoneLoad <zone file> [rounds] | ZoneLoad --card-cost
 // Each round reads, normalizes, validates and compiles the file, printing per stage the wall time,
 // the bytes allocated and the gen0/1/2 collections; the last round is the steady (jitted) one.
 // A probe thread that wakes every millisecond and runs a little managed code stands in for the
 // server's UDP thread: its longest wait per stage is how long a query would have been held (a
 // collection suspends it until the collection ends), which is what the reload's p99 is made of.
+if (args.Length > 0 && args[0] == "--card-cost")
+{
+    CardCost.Run();
+    return;
+}
 string path = args[0];
 int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
 string root = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -66,14 +71,29 @@ T Stage<T>(string name, Func<T> run)
     {
         // What a young collection right now would cost: mostly looking through the cards this
         // stage's large arrays dirtied (their references), which is what a reload's pauses are made of.
-        var young = Stopwatch.StartNew();
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-        young.Stop();
-        Console.WriteLine($"  {"",-10} a young collection after it: {young.Elapsed.TotalMilliseconds:F1} ms");
+        // Then a second one (the cards the first scanned are clean again), an older one, and a young
+        // one after that: whether a gen1 collection leaves cards for the next young one to scan.
+        string young = Timed(0), again = Timed(0), older = Timed(1), after = Timed(0);
+        Console.WriteLine($"  {"",-10} a young collection after it: {young}, a second {again}, " +
+            $"a gen1 {older}, a young one after that {after}");
     }
     Thread.Sleep(1500); // the runtime's events reach the listener in batches
     while (gcLog.Long.TryDequeue(out var line)) Console.WriteLine($"      {line}");
     return result;
+}
+
+// One collection asked for: its wall time and the time the world was stopped in it. The collector
+// may make it a full (background) one when its gen2 budget is spent, which the figure then says;
+// a young collection asked for while a background one runs waits for it without stopping anything.
+static string Timed(int generation)
+{
+    int full = GC.CollectionCount(2);
+    var paused = GC.GetTotalPauseDuration();
+    var watch = Stopwatch.StartNew();
+    GC.Collect(generation, GCCollectionMode.Forced, blocking: true);
+    double ms = watch.Elapsed.TotalMilliseconds;
+    double stopped = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
+    return (GC.CollectionCount(2) > full ? $"{ms:F1} ms (made a full one)" : $"{ms:F1} ms") + $" [{stopped:F1} stopped]";
 }
 
 /// <summary>A thread that wakes every millisecond and records the longest gap between two wake-ups.</summary>
