@@ -42,7 +42,14 @@ public sealed class ApiHost : IHostedService, IAsyncDisposable
     {
         if (_endpoint is null) return;
         var certificate = LoadCertificate(_options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The empty builder: the API reads no configuration, so it watches no files. The slim one
+        // takes the working directory as its content root and watches it, with every folder below,
+        // for appsettings.json: each file written anywhere there (logs, captures, a benchmark's
+        // output) woke a watcher thread that allocates, and a collection it set off during a zone
+        // reload stopped the queries for tens of milliseconds.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         // The server's host owns SIGTERM and SIGINT and stops this one; left to its default console
         // lifetime, this host would also take SIGINT, and swallow it under systemd's lifetime.

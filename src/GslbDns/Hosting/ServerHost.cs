@@ -15,11 +15,16 @@ public static class ServerHost
 
     public static IHost Build(IReadOnlyDictionary<string, string?> settings)
     {
+        // Read once at start, like every option: the options are bound when the server starts, so a
+        // watcher on the binary's folder (and every folder below it) would only wake up for nothing.
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             // appsettings.json ships beside the binary; relative paths in options still mean the working directory.
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
+            Configuration = configuration,
         });
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddInMemoryCollection(settings);

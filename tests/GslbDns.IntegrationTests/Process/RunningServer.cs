@@ -35,7 +35,11 @@ public sealed class RunningServer : IDisposable
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>Starts the server and returns once its DNS listener is logged; <paramref name="environment"/> adds variables.</summary>
-    public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    public static Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
+        StartInAsync(AppContext.BaseDirectory, environment, args);
+
+    /// <summary>As <see cref="StartAsync"/>, with the process's working directory set to <paramref name="workingDirectory"/>.</summary>
+    public static async Task<RunningServer> StartInAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var zones = TempFolder.Create();
         await File.WriteAllTextAsync(Path.Combine(zones, "example.com.zone"), Zone);
@@ -44,7 +48,7 @@ public sealed class RunningServer : IDisposable
         {
             ["GSLBDNS_Server__ApiListen"] = $"127.0.0.1:{apiPort}",
         };
-        var process = ServerProcess.Start(variables, ["--zones", zones, "--listen", $"127.0.0.1:{dnsPort}", "--no-watch", .. args]);
+        var process = ServerProcess.StartIn(workingDirectory, variables, ["--zones", zones, "--listen", $"127.0.0.1:{dnsPort}", "--no-watch", .. args]);
         var server = new RunningServer(zones, process, dnsPort, apiPort);
         await process.WaitForOutputAsync($"Listening on 127.0.0.1:{dnsPort}");
         return server;

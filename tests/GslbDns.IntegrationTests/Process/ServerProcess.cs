@@ -33,6 +33,13 @@ public sealed class ServerProcess : IDisposable
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Launch(Command.File, [.. Command.Prefix, .. args], environment);
 
+    /// <summary>Starts the executable in <paramref name="workingDirectory"/> rather than beside the binary.</summary>
+    public static ServerProcess StartIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch(Command.File, [.. Command.Prefix, .. args], environment, workingDirectory);
+
+    /// <summary>The folder the server's binary is in: the published executable's, or the assembly's.</summary>
+    public static string BinaryFolder => Path.GetDirectoryName(Executable ?? EntryAssembly)!;
+
     /// <summary>
     /// Starts the executable with SIGHUP ignored, as <c>nohup</c> or a supervisor that ignores HUP
     /// leaves it: the shell's trap sets SIG_IGN and an ignored signal stays ignored across exec (POSIX).
@@ -40,14 +47,15 @@ public sealed class ServerProcess : IDisposable
     public static ServerProcess StartWithSighupIgnored(params string[] args) =>
         Launch("/bin/sh", ["-c", "trap '' HUP; exec \"$0\" \"$@\"", Command.File, .. Command.Prefix, .. args], new Dictionary<string, string>());
 
-    private static ServerProcess Launch(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    private static ServerProcess Launch(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         // Parallel servers must not fight over the API's default port; a test that cares says so.
         info.Environment["GSLBDNS_Server__ApiListen"] = "127.0.0.1:0";
